@@ -1,0 +1,10 @@
+import { defineConfig } from 'drizzle-kit';
+
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: './packages/db/src/schema/index.ts',
+  out: './drizzle',
+  entities: { roles: { provider: '', exclude: [], include: [] } },
+  strict: true,
+  verbose: true,
+});
