@@ -1,0 +1,61 @@
+import { createCache } from '@dharma/cache/cache';
+import { createMemoryStore } from '@dharma/cache/memory-store';
+import { createRedisStore } from '@dharma/cache/redis-store';
+import type { TCacheStore } from '@dharma/cache/store';
+import { createDb, type TDbHandle } from '@dharma/db/client';
+import { type TTenantTx, withTenant } from '@dharma/db/tenant';
+import { createPgbouncerAdmin } from './domain/monitoring/pgbouncer';
+import type { TServicesEnv } from './env';
+import { createMetrics } from './metrics';
+import { createAuthenticator } from './trpc/auth';
+
+/** Everything a request handler may touch, built once per process and passed through the tRPC context. */
+export function createDeps(env: TServicesEnv) {
+  const db: TDbHandle = createDb({ url: env.DATABASE_URL, max: env.DB_POOL_MAX, applicationName: 'dharma-services' });
+  const store: TCacheStore = env.REDIS_URL ? createRedisStore(env.REDIS_URL) : createMemoryStore({ maxEntries: 50_000 });
+  const pgbouncer = env.PGBOUNCER_ADMIN_URL ? createPgbouncerAdmin(env.PGBOUNCER_ADMIN_URL) : null;
+  const metrics = createMetrics({ pgbouncer });
+  metrics.dbPoolMax.set(env.DB_POOL_MAX);
+  const cache = createCache({
+    store,
+    timeoutMs: env.CACHE_TIMEOUT_MS,
+    defaultTtlSeconds: env.CACHE_TTL_SECONDS,
+    onEvent: (e) => {
+      metrics.cacheOps.inc({ namespace: e.namespace, result: e.type });
+      metrics.cacheLatency.observe({ namespace: e.namespace, result: e.type }, e.durationMs / 1000);
+    },
+  });
+  const auth = createAuthenticator({ secret: env.AUTH_SECRET, db: db.db });
+
+  /** A tenant transaction, measured. */
+  async function inTenant<T>(tenantId: string, fn: (tx: TTenantTx) => Promise<T>, options?: { readOnly?: boolean }): Promise<T> {
+    const end = metrics.dbTxDuration.startTimer();
+    metrics.dbInFlight.inc();
+    try {
+      const out = await withTenant(db.db, tenantId, fn, options);
+      end({ outcome: 'commit' });
+      return out;
+    } catch (error) {
+      end({ outcome: 'rollback' });
+      throw error;
+    } finally {
+      metrics.dbInFlight.dec();
+    }
+  }
+
+  return {
+    env,
+    db,
+    store,
+    cache,
+    pgbouncer,
+    metrics,
+    auth,
+    inTenant,
+    async close() {
+      await Promise.allSettled([db.close(), store.close(), pgbouncer?.close()]);
+    },
+  };
+}
+
+export type TDeps = ReturnType<typeof createDeps>;

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { authEnvShape } from '@dharma/auth/env';
+import { dbEnvShape, parseEnv, ZPostgresUrl } from '@dharma/db/env';
+
+const ZBool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
+
+export const servicesEnvShape = {
+  ...dbEnvShape,
+  ...authEnvShape,
+  REDIS_URL: z.string().refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL').optional(),
+  PGBOUNCER_ADMIN_URL: ZPostgresUrl.optional(),
+  DEV_LOGIN: ZBool.default(false),
+  SERVICES_HOST: z.string().default('127.0.0.1'),
+  SERVICES_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).default(4000),
+  CACHE_TTL_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(3600).default(60),
+  CACHE_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(5).max(5000).default(100),
+  MAX_BODY_BYTES: z.coerce.number({ error: 'must be a number' }).int().min(1024).default(1_048_576),
+};
+
+export type TServicesEnv = ReturnType<typeof loadServicesEnv>;
+
+/** The only place the services read process.env. */
+export function loadServicesEnv(source: NodeJS.ProcessEnv = process.env) {
+  return parseEnv(servicesEnvShape, source);
+}

@@ -1,0 +1,56 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import type { TDeps } from './deps';
+import { appRouter } from './routers/app.router';
+import { contextFromHeaders } from './trpc/context';
+
+const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
+  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms).unref())]);
+
+function json(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+/** Readiness: the database through the configured URL (PgBouncer in a real deployment) and the cache store. */
+export async function readiness(deps: TDeps) {
+  const [db, cache] = await Promise.allSettled([
+    withTimeout(deps.db.sql`select 1`, 2000, 'database'),
+    withTimeout(deps.store.ping(), 2000, `cache (${deps.store.kind})`),
+  ]);
+  const reason = (r: PromiseSettledResult<unknown>) => (r.status === 'rejected' ? String((r.reason as Error)?.message ?? r.reason) : null);
+  const checks = { database: reason(db) ?? 'ok', cache: reason(cache) ?? 'ok' };
+  return { ready: checks.database === 'ok' && checks.cache === 'ok', checks };
+}
+
+/** The process's one HTTP listener: tRPC under /trpc/, probes and metrics beside it. */
+export function createRequestListener(deps: TDeps): RequestListener {
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    maxBodySize: deps.env.MAX_BODY_BYTES,
+    createContext: ({ req, res }) => {
+      const ctx = contextFromHeaders(deps, req.headers);
+      res.setHeader('x-request-id', ctx.requestId);
+      return ctx;
+    },
+  });
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? '/';
+    if (url.startsWith('/trpc/')) return void trpc(req, res);
+    if (url === '/healthz') return json(res, 200, { ok: true });
+    if (url === '/readyz') {
+      return void readiness(deps).then((r) => json(res, r.ready ? 200 : 503, r), (e: unknown) => json(res, 503, { ready: false, error: String(e) }));
+    }
+    if (url === '/metrics') {
+      return void deps.metrics.registry.metrics().then(
+        (body) => {
+          res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
+          res.end(body);
+        },
+        (e: unknown) => json(res, 500, { error: String(e) }),
+      );
+    }
+    json(res, 404, { error: `no route for ${url.split('?')[0]}` });
+  };
+}

@@ -1,0 +1,82 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { TPgbouncerAdmin, TPoolRow, TStatsRow } from './domain/monitoring/pgbouncer';
+
+/**
+ * One registry per process. Labels stay bounded: procedure paths, status codes, cache namespaces (procedure
+ * paths), PgBouncer database/user names. Never ids.
+ */
+export function createMetrics({ pgbouncer }: { pgbouncer: TPgbouncerAdmin | null }) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'dharma_' });
+
+  const requests = new Counter({ name: 'dharma_trpc_requests_total', help: 'tRPC procedure calls', labelNames: ['procedure', 'type', 'status'], registers: [registry] });
+  const duration = new Histogram({
+    name: 'dharma_trpc_request_duration_seconds',
+    help: 'tRPC procedure duration',
+    labelNames: ['procedure', 'type', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const cacheOps = new Counter({ name: 'dharma_cache_operations_total', help: 'Cache reads by result (hit, miss, error) and invalidations', labelNames: ['namespace', 'result'], registers: [registry] });
+  const cacheLatency = new Histogram({
+    name: 'dharma_cache_operation_duration_seconds',
+    help: 'Time spent talking to the cache store',
+    labelNames: ['namespace', 'result'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [registry],
+  });
+  const dbInFlight = new Gauge({ name: 'dharma_db_transactions_in_flight', help: 'Tenant transactions currently open from this process', registers: [registry] });
+  const dbPoolMax = new Gauge({ name: 'dharma_db_pool_max', help: 'postgres.js pool size of this process', registers: [registry] });
+  const dbTxDuration = new Histogram({
+    name: 'dharma_db_transaction_duration_seconds',
+    help: 'Tenant transaction duration, including the set_config round trip',
+    labelNames: ['outcome'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  const business = new Counter({ name: 'dharma_business_events_total', help: 'Domain events: blueprints created, versions saved, archived', labelNames: ['event'], registers: [registry] });
+
+  // PgBouncer figures are read once per scrape (or System panel poll), not per gauge.
+  let snapshot: { at: number; value: Promise<{ pools: TPoolRow[]; stats: TStatsRow[] } | null> } | null = null;
+  const readPgbouncer = () => {
+    if (!pgbouncer) return Promise.resolve(null);
+    if (snapshot && Date.now() - snapshot.at < 500) return snapshot.value;
+    const value = Promise.all([pgbouncer.pools(), pgbouncer.stats()]).then(([pools, stats]) => ({ pools, stats }), () => null);
+    snapshot = { at: Date.now(), value };
+    return value;
+  };
+  const poolGauge = (name: string, help: string, pick: (r: TPoolRow) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['database', 'user'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const row of (await readPgbouncer())?.pools ?? []) this.set({ database: row.database, user: row.user }, pick(row));
+      },
+    });
+  poolGauge('dharma_pgbouncer_client_active', 'PgBouncer client connections linked to a server or idle', (r) => r.clActive);
+  poolGauge('dharma_pgbouncer_client_waiting', 'PgBouncer client connections waiting for a server connection', (r) => r.clWaiting);
+  poolGauge('dharma_pgbouncer_server_active', 'PgBouncer server connections in use', (r) => r.svActive);
+  poolGauge('dharma_pgbouncer_server_idle', 'PgBouncer server connections idle and ready', (r) => r.svIdle);
+  poolGauge('dharma_pgbouncer_max_wait_seconds', 'Age of the oldest waiting PgBouncer client', (r) => r.maxWaitSeconds);
+  const statsGauge = (name: string, help: string, pick: (r: TStatsRow) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['database'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const row of (await readPgbouncer())?.stats ?? []) this.set({ database: row.database }, pick(row));
+      },
+    });
+  statsGauge('dharma_pgbouncer_transactions', 'PgBouncer total transactions pooled (a counter read from SHOW STATS)', (r) => r.totalXactCount);
+  statsGauge('dharma_pgbouncer_queries', 'PgBouncer total queries pooled (a counter read from SHOW STATS)', (r) => r.totalQueryCount);
+  statsGauge('dharma_pgbouncer_avg_wait_seconds', 'PgBouncer average client wait time', (r) => r.avgWaitTimeUs / 1e6);
+
+  return { registry, requests, duration, cacheOps, cacheLatency, dbInFlight, dbPoolMax, dbTxDuration, business, readPgbouncer };
+}
+
+export type TMetrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,143 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { scopeCovers } from '@dharma/auth/rbac';
+import {
+  createBlueprint, getBlueprint, getBlueprintOwner, listBlueprints, saveBlueprintVersion, setBlueprintArchived,
+} from '@dharma/db/queries/blueprints';
+import { getBlueprintVersion, listBlueprintVersions } from '@dharma/db/queries/blueprint-versions';
+import type { TTenantTx } from '@dharma/db/tenant';
+import { diffGraphs } from '../../domain/blueprints/diff';
+import { permission, router } from '../../trpc/procedures';
+import {
+  ZBlueprintDetail, ZBlueprintIdInput, ZBlueprintList, ZCreateBlueprintInput, ZDiffInput, ZListBlueprintsInput,
+  ZSaveVersionInput, ZVersionDetail, ZVersionInput, ZVersionSummary,
+} from './blueprints.schema';
+
+/** Cache tags: any blueprint change invalidates the lists; a change to one blueprint invalidates its reads. */
+export const blueprintTags = {
+  lists: 'blueprints',
+  one: (id: string) => `blueprint:${id}`,
+};
+
+/** Own-scope callers (for example solution architects updating) may only touch what they created. */
+async function assertCovers(tx: TTenantTx, ctx: { tenant: { id: string }; user: { id: string }; scope: Parameters<typeof scopeCovers>[0] }, id: string, action: string) {
+  if (ctx.scope === 'tenant' || ctx.scope === 'global') return;
+  const ownerId = await getBlueprintOwner(tx, { tenantId: ctx.tenant.id, id });
+  if (!scopeCovers(ctx.scope, { userId: ctx.user.id, ownerId })) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: `you may only ${action} blueprints you created` });
+  }
+}
+
+const ZDiffOutput = z.object({
+  from: ZVersionSummary,
+  to: ZVersionSummary,
+  diff: z.custom<ReturnType<typeof diffGraphs>>(),
+});
+
+export const blueprintsRouter = router({
+  list: permission('blueprint', 'read')
+    .input(ZListBlueprintsInput)
+    .output(ZBlueprintList)
+    .query(({ ctx, input, path }) =>
+      ctx.cache.read({ path, input, tags: [blueprintTags.lists] }, async () => {
+        const { items, total } = await ctx.tx((tx) => listBlueprints(tx, { tenantId: ctx.tenant.id, ...input }), { readOnly: true });
+        return { items, total, page: input.page, pageSize: input.pageSize };
+      }),
+    ),
+
+  byId: permission('blueprint', 'read')
+    .input(ZBlueprintIdInput)
+    .output(ZBlueprintDetail)
+    .query(({ ctx, input, path }) =>
+      ctx.cache.read({ path, input, tags: [blueprintTags.one(input.id)] }, () =>
+        ctx.tx((tx) => getBlueprint(tx, { tenantId: ctx.tenant.id, id: input.id }), { readOnly: true }),
+      ),
+    ),
+
+  versions: permission('blueprint', 'read')
+    .input(ZBlueprintIdInput)
+    .output(z.array(ZVersionSummary))
+    .query(({ ctx, input, path }) =>
+      ctx.cache.read({ path, input, tags: [blueprintTags.one(input.id)] }, () =>
+        ctx.tx(async (tx) => {
+          await getBlueprintOwner(tx, { tenantId: ctx.tenant.id, id: input.id });
+          return listBlueprintVersions(tx, { tenantId: ctx.tenant.id, blueprintId: input.id });
+        }, { readOnly: true }),
+      ),
+    ),
+
+  // A saved version never changes, so it and diffs between versions cache for the maximum TTL.
+  version: permission('blueprint', 'read')
+    .input(ZVersionInput)
+    .output(ZVersionDetail)
+    .query(({ ctx, input, path }) =>
+      ctx.cache.read({ path, input, tags: [], ttlSeconds: 3600 }, () =>
+        ctx.tx((tx) => getBlueprintVersion(tx, { tenantId: ctx.tenant.id, blueprintId: input.id, number: input.number }), { readOnly: true }),
+      ),
+    ),
+
+  diff: permission('blueprint', 'read')
+    .input(ZDiffInput)
+    .output(ZDiffOutput)
+    .query(({ ctx, input, path }) =>
+      ctx.cache.read({ path, input, tags: [], ttlSeconds: 3600 }, () =>
+        ctx.tx(async (tx) => {
+          const tenantId = ctx.tenant.id;
+          const from = await getBlueprintVersion(tx, { tenantId, blueprintId: input.id, number: input.from, field: 'from' });
+          const to = await getBlueprintVersion(tx, { tenantId, blueprintId: input.id, number: input.to, field: 'to' });
+          const { graph: before, ...fromSummary } = from;
+          const { graph: after, ...toSummary } = to;
+          return { from: fromSummary, to: toSummary, diff: diffGraphs(before, after) };
+        }, { readOnly: true }),
+      ),
+    ),
+
+  create: permission('blueprint', 'create')
+    .input(ZCreateBlueprintInput)
+    .output(z.object({ id: z.string(), version: z.number() }))
+    .mutation(async ({ ctx, input }) => {
+      const created = await ctx.tx((tx) => createBlueprint(tx, { tenantId: ctx.tenant.id, authorId: ctx.user.id, ...input }));
+      await ctx.cache.invalidate([blueprintTags.lists]);
+      ctx.deps.metrics.business.inc({ event: 'blueprint_created' });
+      return created;
+    }),
+
+  saveVersion: permission('blueprint', 'update')
+    .input(ZSaveVersionInput)
+    .output(z.object({ version: z.number(), graphHash: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      const { id, ...rest } = input;
+      const saved = await ctx.tx(async (tx) => {
+        await assertCovers(tx, ctx, id, 'edit');
+        return saveBlueprintVersion(tx, { tenantId: ctx.tenant.id, blueprintId: id, authorId: ctx.user.id, ...rest });
+      });
+      await ctx.cache.invalidate([blueprintTags.lists, blueprintTags.one(id)]);
+      ctx.deps.metrics.business.inc({ event: 'blueprint_version_saved' });
+      return saved;
+    }),
+
+  archive: permission('blueprint', 'delete')
+    .input(ZBlueprintIdInput)
+    .output(z.object({ archivedAt: z.string().nullable() }))
+    .mutation(async ({ ctx, input }) => {
+      const out = await ctx.tx(async (tx) => {
+        await assertCovers(tx, ctx, input.id, 'archive');
+        return setBlueprintArchived(tx, { tenantId: ctx.tenant.id, id: input.id, archived: true });
+      });
+      await ctx.cache.invalidate([blueprintTags.lists, blueprintTags.one(input.id)]);
+      ctx.deps.metrics.business.inc({ event: 'blueprint_archived' });
+      return out;
+    }),
+
+  restore: permission('blueprint', 'delete')
+    .input(ZBlueprintIdInput)
+    .output(z.object({ archivedAt: z.string().nullable() }))
+    .mutation(async ({ ctx, input }) => {
+      const out = await ctx.tx(async (tx) => {
+        await assertCovers(tx, ctx, input.id, 'restore');
+        return setBlueprintArchived(tx, { tenantId: ctx.tenant.id, id: input.id, archived: false });
+      });
+      await ctx.cache.invalidate([blueprintTags.lists, blueprintTags.one(input.id)]);
+      return out;
+    }),
+});

@@ -1,0 +1,45 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { readDirectory } from '@dharma/auth/directory';
+import { ZRole } from '@dharma/auth/rbac';
+import { signAccessToken } from '@dharma/auth/token';
+import { authedProcedure, publicProcedure, router, tenantProcedure } from '../trpc/procedures';
+
+const ZDirectoryEntry = z.object({
+  userId: z.string(),
+  tenantId: z.string(),
+  tenantSlug: z.string(),
+  tenantName: z.string(),
+  email: z.string(),
+  name: z.string(),
+  roles: z.array(ZRole),
+});
+
+/** Development sign-in: only when DEV_LOGIN is on. It accepts no password because it is not a login for production. */
+const devOnly = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.deps.env.DEV_LOGIN) throw new TRPCError({ code: 'FORBIDDEN', message: 'development sign-in is disabled (DEV_LOGIN=false)' });
+  return next();
+});
+
+export const identityRouter = router({
+  devDirectory: devOnly.output(z.array(ZDirectoryEntry)).query(({ ctx }) => readDirectory(ctx.deps.db.db)),
+
+  devSignIn: devOnly
+    .input(z.object({ userId: z.uuid({ error: 'must be a uuid' }) }))
+    .output(z.object({ token: z.string(), expiresAt: z.string(), user: ZDirectoryEntry }))
+    .mutation(async ({ ctx, input }) => {
+      const user = (await readDirectory(ctx.deps.db.db)).find((u) => u.userId === input.userId);
+      if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: 'userId: no active user with this id' });
+      const ttl = ctx.deps.env.AUTH_TOKEN_TTL_SECONDS;
+      const token = await signAccessToken({ sub: user.userId, tid: user.tenantId, email: user.email, name: user.name, roles: user.roles }, ctx.deps.env.AUTH_SECRET, ttl);
+      return { token, expiresAt: new Date(Date.now() + ttl * 1000).toISOString(), user };
+    }),
+
+  /** Who the token says you are; no database read. */
+  whoami: authedProcedure.output(z.object({ id: z.string(), tenantId: z.string(), email: z.string(), name: z.string(), roles: z.array(ZRole) })).query(({ ctx }) => ctx.user),
+
+  /** Who you are in your tenant, membership checked. */
+  me: tenantProcedure
+    .output(z.object({ id: z.string(), email: z.string(), name: z.string(), roles: z.array(ZRole), tenant: z.object({ id: z.string(), slug: z.string() }) }))
+    .query(({ ctx }) => ({ id: ctx.user.id, email: ctx.user.email, name: ctx.user.name, roles: ctx.user.roles, tenant: ctx.tenant })),
+});

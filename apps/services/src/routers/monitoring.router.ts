@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { permission, router } from '../trpc/procedures';
+
+const ZNullableNumber = z.number().nullable();
+
+const ZSystemStats = z.object({
+  at: z.string(),
+  pgbouncer: z.object({
+    configured: z.boolean(),
+    error: z.string().nullable(),
+    pools: z.array(z.object({ database: z.string(), user: z.string(), clActive: z.number(), clWaiting: z.number(), svActive: z.number(), svIdle: z.number(), svUsed: z.number(), maxWaitSeconds: z.number(), poolMode: z.string() })),
+    stats: z.array(z.object({ database: z.string(), totalXactCount: z.number(), totalQueryCount: z.number(), avgXactTimeUs: z.number(), avgQueryTimeUs: z.number(), avgWaitTimeUs: z.number(), totalWaitTimeUs: z.number() })),
+  }),
+  database: z.object({ poolMax: z.number(), transactionsInFlight: z.number(), ok: z.boolean(), latencyMs: ZNullableNumber, error: z.string().nullable() }),
+  cache: z.object({
+    kind: z.enum(['redis', 'memory']),
+    connected: z.boolean(),
+    hits: z.number(),
+    misses: z.number(),
+    errors: z.number(),
+    hitRate: ZNullableNumber,
+    keys: ZNullableNumber,
+    usedMemoryBytes: ZNullableNumber,
+    opsPerSec: ZNullableNumber,
+  }),
+});
+
+/** Live infrastructure figures for the System page. Never cached: the point is to watch them move. */
+export const monitoringRouter = router({
+  system: permission('system', 'read')
+    .output(ZSystemStats)
+    .query(async ({ ctx }) => {
+      const { deps } = ctx;
+      const started = performance.now();
+      const dbCheck = deps.db.sql`select 1`.then(
+        () => ({ ok: true, latencyMs: Math.round((performance.now() - started) * 100) / 100, error: null }),
+        (e: unknown) => ({ ok: false, latencyMs: null, error: String((e as Error).message ?? e) }),
+      );
+      const [pg, info, db] = await Promise.all([
+        deps.pgbouncer ? Promise.all([deps.pgbouncer.pools(), deps.pgbouncer.stats()]).then(([pools, stats]) => ({ pools, stats, error: null }), (e: unknown) => ({ pools: [], stats: [], error: String((e as Error).message ?? e) })) : Promise.resolve({ pools: [], stats: [], error: null }),
+        deps.store.info().catch(() => null),
+        dbCheck,
+      ]);
+      const s = deps.cache.stats();
+      const lookups = s.hits + s.misses;
+      const inFlight = (await deps.metrics.dbInFlight.get()).values[0]?.value ?? 0;
+      return {
+        at: new Date().toISOString(),
+        pgbouncer: { configured: deps.pgbouncer !== null, ...pg },
+        database: { poolMax: deps.env.DB_POOL_MAX, transactionsInFlight: inFlight, ...db },
+        cache: {
+          kind: deps.store.kind,
+          connected: info?.connected ?? false,
+          hits: s.hits,
+          misses: s.misses,
+          errors: s.errors,
+          hitRate: lookups > 0 ? s.hits / lookups : null,
+          keys: info?.keys ?? null,
+          usedMemoryBytes: info?.usedMemoryBytes ?? null,
+          opsPerSec: info?.opsPerSec ?? null,
+        },
+      };
+    }),
+});

@@ -1,0 +1,51 @@
+import { and, eq } from 'drizzle-orm';
+import { LRUCache } from 'lru-cache';
+import { type TAccessClaims, verifyAccessToken } from '@dharma/auth/token';
+import type { TDb } from '@dharma/db/client';
+import { tenants, users } from '@dharma/db/schema/tenancy';
+import { withTenant } from '@dharma/db/tenant';
+
+export interface TMembership {
+  tenantSlug: string;
+  userName: string;
+}
+
+/**
+ * Token verification and tenant membership, both memoised per process. A verified token is kept until its own
+ * `exp` (its signature cannot change); membership for 30 s, so disabling a user or suspending a tenant takes
+ * effect within 30 s on every process.
+ */
+export function createAuthenticator({ secret, db, membershipTtlMs = 30_000 }: { secret: string; db: TDb; membershipTtlMs?: number }) {
+  const tokens = new LRUCache<string, TAccessClaims>({ max: 10_000 });
+  const members = new LRUCache<string, TMembership | false>({ max: 10_000, ttl: membershipTtlMs });
+
+  return {
+    async verify(token: string): Promise<TAccessClaims> {
+      const known = tokens.get(token);
+      if (known && known.exp * 1000 > Date.now()) return known;
+      const claims = await verifyAccessToken(token, secret);
+      tokens.set(token, claims, { ttl: Math.max(1, claims.exp * 1000 - Date.now()) });
+      return claims;
+    },
+    async membership(claims: TAccessClaims): Promise<TMembership | null> {
+      const key = `${claims.tid}:${claims.sub}`;
+      const known = members.get(key);
+      if (known !== undefined) return known || null;
+      const [row] = await withTenant(
+        db,
+        claims.tid,
+        (tx) =>
+          tx
+            .select({ tenantSlug: tenants.slug, userName: users.name })
+            .from(users)
+            .innerJoin(tenants, eq(tenants.id, users.tenantId))
+            .where(and(eq(users.id, claims.sub), eq(users.tenantId, claims.tid), eq(users.status, 'active'), eq(tenants.status, 'active'))),
+        { readOnly: true },
+      );
+      members.set(key, row ?? false);
+      return row ?? null;
+    },
+  };
+}
+
+export type TAuthenticator = ReturnType<typeof createAuthenticator>;

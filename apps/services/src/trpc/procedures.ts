@@ -1,0 +1,106 @@
+import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
+import { stableKey } from '@dharma/cache/key';
+import { allowedScope, type TAction, type TResource, type TRole } from '@dharma/auth/rbac';
+import { TokenError } from '@dharma/auth/token';
+import { DomainError, type TDomainErrorCode } from '@dharma/db/errors';
+import type { TTenantTx } from '@dharma/db/tenant';
+import { t } from './init';
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+const DOMAIN_TO_TRPC: Record<TDomainErrorCode, TRPC_ERROR_CODE_KEY> = {
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_REQUEST: 'BAD_REQUEST',
+  PRECONDITION_FAILED: 'PRECONDITION_FAILED',
+};
+
+/**
+ * Times every call (count + histogram per procedure, type and result code) and turns domain errors into their
+ * tRPC codes, so handlers never build transport errors themselves. Anything else stays a 500 and is logged.
+ */
+const observed = t.middleware(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  let status = 'OK';
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof DomainError) {
+      result.error = new TRPCError({ code: DOMAIN_TO_TRPC[cause.code], message: cause.message, cause });
+    } else if (result.error.code === 'INTERNAL_SERVER_ERROR') {
+      console.error(`[${ctx.requestId}] ${path} failed:`, result.error.cause ?? result.error);
+    }
+    status = result.error.code;
+  }
+  const labels = { procedure: path, type, status };
+  ctx.deps.metrics.requests.inc(labels);
+  ctx.deps.metrics.duration.observe(labels, (performance.now() - started) / 1000);
+  return result;
+});
+
+/** Anyone may call it. Still measured and error-mapped. */
+export const publicProcedure = t.procedure.use(observed);
+
+/** Guarantees `ctx.user`: a bearer token whose signature, issuer, audience and expiry were verified. */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const header = ctx.authorization ?? '';
+  const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+  try {
+    const claims = await ctx.deps.auth.verify(token);
+    return next({
+      ctx: { user: { id: claims.sub, tenantId: claims.tid, email: claims.email, name: claims.name, roles: claims.roles as TRole[] } },
+    });
+  } catch (error) {
+    if (error instanceof TokenError) {
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: error.reason === 'missing' ? 'sign in first: no bearer token' : `bearer token ${error.reason}` });
+    }
+    throw error;
+  }
+});
+
+export interface TTenantCache {
+  /** Cache-aside read, keyed by tenant + procedure path + input, invalidated by `tags`. */
+  read<T>(opts: { path: string; input: unknown; tags: string[]; ttlSeconds?: number }, loader: () => Promise<T>): Promise<T>;
+  /** Bump tags after a committed mutation: every read stamped with an older version becomes a miss. */
+  invalidate(tags: string[]): Promise<void>;
+}
+
+/**
+ * Guarantees `ctx.tenant` (the token's tenant, in which the user is an active member), `ctx.tx` (a transaction
+ * with that tenant set for RLS) and `ctx.cache` (a cache whose keys are scoped to that tenant).
+ */
+export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  const member = await ctx.deps.auth.membership({ sub: ctx.user.id, tid: ctx.user.tenantId, email: ctx.user.email, name: ctx.user.name, roles: ctx.user.roles, exp: 0 });
+  if (!member) throw new TRPCError({ code: 'FORBIDDEN', message: 'your account is not an active member of this tenant' });
+  const tenantId = ctx.user.tenantId;
+  const { deps } = ctx;
+  const cache: TTenantCache = {
+    async read({ path, input, tags, ttlSeconds }, loader) {
+      const { value } = await deps.cache.getOrLoad({ tenantId, namespace: path, key: stableKey(input), tags, ttlSeconds }, loader);
+      return value;
+    },
+    async invalidate(tags) {
+      await deps.cache.invalidate({ tenantId, tags });
+    },
+  };
+  return next({
+    ctx: {
+      tenant: { id: tenantId, slug: member.tenantSlug },
+      tx: <T>(fn: (tx: TTenantTx) => Promise<T>, options?: { readOnly?: boolean }) => deps.inTenant(tenantId, fn, options),
+      cache,
+    },
+  });
+});
+
+/** Guarantees `ctx.scope`: the widest scope at which the caller's roles allow `action` on `resource`. */
+export function permission(resource: TResource, action: TAction) {
+  return tenantProcedure.use(({ ctx, next }) => {
+    const scope = allowedScope(ctx.user.roles, resource, action);
+    if (!scope) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `your roles (${ctx.user.roles.join(', ') || 'none'}) do not allow ${action} on ${resource}` });
+    }
+    return next({ ctx: { scope } });
+  });
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { allowedScope, scopeCovers } from './rbac';
+
+describe('allowedScope', () => {
+  it('gives admins every action through manage', () => {
+    expect(allowedScope(['admin'], 'blueprint', 'delete')).toBe('tenant');
+    expect(allowedScope(['admin'], 'system', 'read')).toBe('tenant');
+  });
+  it('keeps viewers read-only', () => {
+    expect(allowedScope(['viewer'], 'blueprint', 'read')).toBe('tenant');
+    expect(allowedScope(['viewer'], 'blueprint', 'update')).toBeNull();
+    expect(allowedScope(['viewer'], 'blueprint', 'create')).toBeNull();
+  });
+  it('limits solution architects to their own blueprints for updates', () => {
+    expect(allowedScope(['solution_architect'], 'blueprint', 'update')).toBe('own');
+    expect(allowedScope(['solution_architect'], 'blueprint', 'create')).toBe('tenant');
+  });
+  it('takes the widest scope across several roles', () => {
+    expect(allowedScope(['solution_architect', 'technical_architect'], 'blueprint', 'update')).toBe('tenant');
+  });
+  it('grants nothing to no roles', () => {
+    expect(allowedScope([], 'blueprint', 'read')).toBeNull();
+  });
+});
+
+describe('scopeCovers', () => {
+  it('lets own scope touch only the owner\'s records', () => {
+    expect(scopeCovers('own', { userId: 'a', ownerId: 'a' })).toBe(true);
+    expect(scopeCovers('own', { userId: 'a', ownerId: 'b' })).toBe(false);
+    expect(scopeCovers('own', { userId: 'a', ownerId: null })).toBe(false);
+    expect(scopeCovers('tenant', { userId: 'a', ownerId: 'b' })).toBe(true);
+  });
+});

@@ -1,0 +1,43 @@
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { signAccessToken, TokenError, verifyAccessToken } from './token';
+
+const secret = 'test-secret-test-secret-test-secret-0123';
+const claims = {
+  sub: '5b2f7a8e-1c1d-4f7e-9a55-0d6f6f0c1a01',
+  tid: '9c0e4f33-2f6b-4a8e-8f1e-3b1c9d7e5a02',
+  email: 'ada@acme.test',
+  name: 'Ada',
+  roles: ['admin' as const],
+};
+
+const reason = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof TokenError ? e.reason : 'other'));
+
+describe('access tokens', () => {
+  it('round-trips the claims', async () => {
+    const token = await signAccessToken(claims, secret);
+    const out = await verifyAccessToken(token, secret);
+    expect(out).toMatchObject(claims);
+    expect(out.exp).toBeGreaterThan(Date.now() / 1000);
+  });
+  it('rejects a token signed with another secret', async () => {
+    const token = await signAccessToken(claims, 'another-secret-another-secret-0123456');
+    expect(await reason(verifyAccessToken(token, secret))).toBe('invalid');
+  });
+  it('rejects an expired token', async () => {
+    const token = await signAccessToken(claims, secret, -10);
+    expect(await reason(verifyAccessToken(token, secret))).toBe('expired');
+  });
+  it('rejects garbage and an empty token', async () => {
+    expect(await reason(verifyAccessToken('not.a.jwt', secret))).toBe('malformed');
+    expect(await reason(verifyAccessToken('', secret))).toBe('missing');
+  });
+  it('rejects a correctly signed token with the wrong audience or unknown roles', async () => {
+    const wrongAud = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256' }).setSubject(claims.sub)
+      .setIssuer('iac-dharma').setAudience('someone-else').setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+    expect(await reason(verifyAccessToken(wrongAud, secret))).toBe('invalid');
+    const badRole = await new SignJWT({ ...claims, roles: ['god'] }).setProtectedHeader({ alg: 'HS256' }).setSubject(claims.sub)
+      .setIssuer('iac-dharma').setAudience('dharma-services').setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+    expect(await reason(verifyAccessToken(badRole, secret))).toBe('malformed');
+  });
+});

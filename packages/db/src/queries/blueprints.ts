@@ -1,0 +1,245 @@
+import { and, count, desc, eq, ilike, isNotNull, isNull, type SQL } from 'drizzle-orm';
+import type { TBlueprintGraph } from '../blueprint-graph';
+import type { TExecutor } from '../client';
+import { conflict, DomainError, notFound, pgErrorCode } from '../errors';
+import { blueprints, blueprintVersions, type BLUEPRINT_STATUSES } from '../schema/blueprints';
+import type { CLOUD_VALUES } from '../schema/projects';
+import { projects } from '../schema/projects';
+import { users } from '../schema/tenancy';
+import { projectExists } from './projects';
+import { iso, isoOrNull } from './iso';
+import { canonicalGraph, graphHash } from '../graph-hash';
+
+export type TBlueprintStatus = (typeof BLUEPRINT_STATUSES)[number];
+export type TCloud = (typeof CLOUD_VALUES)[number];
+
+export interface TBlueprintSummary {
+  id: string;
+  projectId: string;
+  projectName: string;
+  name: string;
+  description: string;
+  cloud: TCloud;
+  status: TBlueprintStatus;
+  currentVersion: number;
+  componentCount: number;
+  createdBy: string | null;
+  createdByName: string | null;
+  createdAt: string;
+  updatedAt: string;
+  archivedAt: string | null;
+}
+
+export interface TBlueprintDetail extends TBlueprintSummary {
+  graph: TBlueprintGraph;
+  graphHash: string;
+}
+
+export interface TListBlueprintsArgs {
+  tenantId: string;
+  search?: string;
+  projectId?: string;
+  cloud?: TCloud;
+  status?: TBlueprintStatus;
+  archived?: 'live' | 'archived' | 'all';
+  page: number;
+  pageSize: number;
+}
+
+const summaryColumns = {
+  id: blueprints.id,
+  projectId: blueprints.projectId,
+  projectName: projects.name,
+  name: blueprints.name,
+  description: blueprints.description,
+  cloud: blueprints.cloud,
+  status: blueprints.status,
+  currentVersion: blueprints.currentVersion,
+  componentCount: blueprintVersions.componentCount,
+  createdBy: blueprints.createdBy,
+  createdByName: users.name,
+  createdAt: blueprints.createdAt,
+  updatedAt: blueprints.updatedAt,
+  archivedAt: blueprints.archivedAt,
+};
+
+type TSummaryRow = Omit<TBlueprintSummary, 'createdAt' | 'updatedAt' | 'archivedAt' | 'projectName'> & {
+  projectName: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  archivedAt: Date | null;
+};
+
+function toSummary(r: TSummaryRow): TBlueprintSummary {
+  return {
+    ...r,
+    projectName: r.projectName ?? '',
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
+    archivedAt: isoOrNull(r.archivedAt),
+  };
+}
+
+/** Escapes LIKE wildcards so a search for "50%" means the characters, not a pattern. */
+const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export async function listBlueprints(tx: TExecutor, args: TListBlueprintsArgs): Promise<{ items: TBlueprintSummary[]; total: number }> {
+  const where: SQL[] = [eq(blueprints.tenantId, args.tenantId)];
+  if (args.search) where.push(ilike(blueprints.name, `%${likeLiteral(args.search)}%`));
+  if (args.projectId) where.push(eq(blueprints.projectId, args.projectId));
+  if (args.cloud) where.push(eq(blueprints.cloud, args.cloud));
+  if (args.status) where.push(eq(blueprints.status, args.status));
+  const archived = args.archived ?? 'live';
+  if (archived === 'live') where.push(isNull(blueprints.archivedAt));
+  if (archived === 'archived') where.push(isNotNull(blueprints.archivedAt));
+  const filter = and(...where);
+
+  const [rows, [totalRow]] = await Promise.all([
+    tx
+      .select(summaryColumns)
+      .from(blueprints)
+      .innerJoin(projects, and(eq(projects.tenantId, blueprints.tenantId), eq(projects.id, blueprints.projectId)))
+      .innerJoin(blueprintVersions, and(eq(blueprintVersions.blueprintId, blueprints.id), eq(blueprintVersions.number, blueprints.currentVersion)))
+      .leftJoin(users, eq(users.id, blueprints.createdBy))
+      .where(filter)
+      .orderBy(desc(blueprints.updatedAt), desc(blueprints.id))
+      .limit(args.pageSize)
+      .offset((args.page - 1) * args.pageSize),
+    tx.select({ total: count() }).from(blueprints).where(filter),
+  ]);
+  return { items: rows.map(toSummary), total: totalRow?.total ?? 0 };
+}
+
+export async function getBlueprint(tx: TExecutor, { tenantId, id }: { tenantId: string; id: string }): Promise<TBlueprintDetail> {
+  const [row] = await tx
+    .select({ ...summaryColumns, graph: blueprintVersions.graph, graphHash: blueprintVersions.graphHash })
+    .from(blueprints)
+    .innerJoin(projects, and(eq(projects.tenantId, blueprints.tenantId), eq(projects.id, blueprints.projectId)))
+    .innerJoin(blueprintVersions, and(eq(blueprintVersions.blueprintId, blueprints.id), eq(blueprintVersions.number, blueprints.currentVersion)))
+    .leftJoin(users, eq(users.id, blueprints.createdBy))
+    .where(and(eq(blueprints.tenantId, tenantId), eq(blueprints.id, id)));
+  if (!row) throw notFound('blueprint', 'id');
+  const { graph, graphHash: hash, ...summary } = row;
+  return { ...toSummary(summary), graph, graphHash: hash };
+}
+
+/** Maps a unique-name violation to a CONFLICT on `name`; anything else propagates. */
+function rethrowNameConflict(error: unknown): never {
+  if (pgErrorCode(error) === '23505') throw conflict('a live blueprint with this name already exists in the project', 'name');
+  throw error;
+}
+
+export interface TCreateBlueprintArgs {
+  tenantId: string;
+  projectId: string;
+  name: string;
+  description: string;
+  cloud: TCloud;
+  graph: TBlueprintGraph;
+  message: string;
+  authorId: string | null;
+}
+
+/** Inserts the blueprint and its version 1 together; call inside a transaction. */
+export async function createBlueprint(tx: TExecutor, args: TCreateBlueprintArgs): Promise<{ id: string; version: number }> {
+  if (!(await projectExists(tx, { tenantId: args.tenantId, projectId: args.projectId }))) throw notFound('project', 'projectId');
+  const [bp] = await tx
+    .insert(blueprints)
+    .values({
+      tenantId: args.tenantId,
+      projectId: args.projectId,
+      name: args.name,
+      description: args.description,
+      cloud: args.cloud,
+      createdBy: args.authorId,
+    })
+    .returning({ id: blueprints.id })
+    .catch(rethrowNameConflict);
+  if (!bp) throw new Error('insert returned no row');
+  await insertVersion(tx, { tenantId: args.tenantId, blueprintId: bp.id, number: 1, parentId: null, graph: args.graph, message: args.message, authorId: args.authorId });
+  return { id: bp.id, version: 1 };
+}
+
+async function insertVersion(
+  tx: TExecutor,
+  v: { tenantId: string; blueprintId: string; number: number; parentId: string | null; graph: TBlueprintGraph; message: string; authorId: string | null },
+) {
+  const graph = canonicalGraph(v.graph);
+  const hash = graphHash(graph);
+  await tx.insert(blueprintVersions).values({
+    tenantId: v.tenantId,
+    blueprintId: v.blueprintId,
+    number: v.number,
+    parentId: v.parentId,
+    message: v.message,
+    authorId: v.authorId,
+    graph,
+    graphHash: hash,
+    componentCount: graph.components.length,
+    relationCount: graph.relations.length,
+  });
+  return hash;
+}
+
+export interface TSaveVersionArgs {
+  tenantId: string;
+  blueprintId: string;
+  /** The version the editor started from: a save on top of a newer version is a conflict, not a silent overwrite. */
+  baseVersion: number;
+  graph: TBlueprintGraph;
+  message: string;
+  authorId: string | null;
+  name?: string;
+  description?: string;
+}
+
+export async function saveBlueprintVersion(tx: TExecutor, args: TSaveVersionArgs): Promise<{ version: number; graphHash: string }> {
+  // FOR UPDATE serialises concurrent saves of one blueprint; the unique (blueprint_id, number) index backs it up.
+  const [current] = await tx
+    .select({ currentVersion: blueprints.currentVersion, archivedAt: blueprints.archivedAt, versionId: blueprintVersions.id })
+    .from(blueprints)
+    .innerJoin(blueprintVersions, and(eq(blueprintVersions.blueprintId, blueprints.id), eq(blueprintVersions.number, blueprints.currentVersion)))
+    .where(and(eq(blueprints.tenantId, args.tenantId), eq(blueprints.id, args.blueprintId)))
+    .for('update', { of: blueprints });
+  if (!current) throw notFound('blueprint', 'blueprintId');
+  if (current.archivedAt) throw new DomainError('PRECONDITION_FAILED', 'blueprint is archived; restore it before saving a version', 'blueprintId');
+  if (current.currentVersion !== args.baseVersion) {
+    throw conflict(`blueprint is at version ${current.currentVersion}, not ${args.baseVersion}: reload and re-apply your changes`, 'baseVersion');
+  }
+  const number = current.currentVersion + 1;
+  const hash = await insertVersion(tx, { tenantId: args.tenantId, blueprintId: args.blueprintId, number, parentId: current.versionId, graph: args.graph, message: args.message, authorId: args.authorId });
+  await tx
+    .update(blueprints)
+    .set({
+      currentVersion: number,
+      updatedAt: new Date(),
+      ...(args.name !== undefined ? { name: args.name } : {}),
+      ...(args.description !== undefined ? { description: args.description } : {}),
+    })
+    .where(and(eq(blueprints.tenantId, args.tenantId), eq(blueprints.id, args.blueprintId)))
+    .catch(rethrowNameConflict);
+  return { version: number, graphHash: hash };
+}
+
+export async function setBlueprintArchived(
+  tx: TExecutor,
+  { tenantId, id, archived }: { tenantId: string; id: string; archived: boolean },
+): Promise<{ archivedAt: string | null }> {
+  const [row] = await tx
+    .update(blueprints)
+    .set({ archivedAt: archived ? new Date() : null, updatedAt: new Date() })
+    .where(and(eq(blueprints.tenantId, tenantId), eq(blueprints.id, id)))
+    .returning({ archivedAt: blueprints.archivedAt })
+    .catch(rethrowNameConflict);
+  if (!row) throw notFound('blueprint', 'id');
+  return { archivedAt: isoOrNull(row.archivedAt) };
+}
+
+export async function getBlueprintOwner(tx: TExecutor, { tenantId, id }: { tenantId: string; id: string }): Promise<string | null> {
+  const [row] = await tx
+    .select({ createdBy: blueprints.createdBy })
+    .from(blueprints)
+    .where(and(eq(blueprints.tenantId, tenantId), eq(blueprints.id, id)));
+  if (!row) throw notFound('blueprint', 'id');
+  return row.createdBy;
+}

@@ -1,0 +1,4 @@
+export * from './rls';
+export * from './tenancy';
+export * from './projects';
+export * from './blueprints';

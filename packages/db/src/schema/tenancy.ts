@@ -1,0 +1,64 @@
+import { sql } from 'drizzle-orm';
+import { index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { tenantPolicy } from './rls';
+
+export const tenants = pgTable(
+  'tenants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    dataRegion: text('data_region').notNull().default('eu-west-1'),
+    status: text('status', { enum: ['active', 'suspended'] }).notNull().default('active'),
+    tier: text('tier', { enum: ['free', 'team', 'enterprise'] }).notNull().default('team'),
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    quotas: jsonb('quotas').$type<Record<string, number>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('tenants_slug_key').on(t.slug), tenantPolicy('tenants', t.id)],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    externalId: text('external_id'),
+    roles: text('roles').array().notNull().default(sql`'{}'::text[]`),
+    status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('users_tenant_email_key').on(t.tenantId, sql`lower(${t.email})`),
+    uniqueIndex('users_tenant_external_id_key').on(t.tenantId, t.externalId),
+    tenantPolicy('users', t.tenantId),
+  ],
+);
+
+export const teams = pgTable(
+  'teams',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('teams_tenant_name_key').on(t.tenantId, t.name), tenantPolicy('teams', t.tenantId)],
+);
+
+export const teamMembers = pgTable(
+  'team_members',
+  {
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    teamId: uuid('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.userId] }),
+    index('team_members_user_idx').on(t.userId),
+    tenantPolicy('team_members', t.tenantId),
+  ],
+);
