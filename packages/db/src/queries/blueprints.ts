@@ -194,20 +194,24 @@ export interface TSaveVersionArgs {
 }
 
 export async function saveBlueprintVersion(tx: TExecutor, args: TSaveVersionArgs): Promise<{ version: number; graphHash: string }> {
-  // FOR UPDATE serialises concurrent saves of one blueprint; the unique (blueprint_id, number) index backs it up.
+  // Lock the blueprint row alone: FOR UPDATE on a join re-checks the join after a competing commit and would drop
+  // the row (the old current version no longer matches), turning a conflict into a false "not found".
   const [current] = await tx
-    .select({ currentVersion: blueprints.currentVersion, archivedAt: blueprints.archivedAt, versionId: blueprintVersions.id })
+    .select({ currentVersion: blueprints.currentVersion, archivedAt: blueprints.archivedAt })
     .from(blueprints)
-    .innerJoin(blueprintVersions, and(eq(blueprintVersions.blueprintId, blueprints.id), eq(blueprintVersions.number, blueprints.currentVersion)))
     .where(and(eq(blueprints.tenantId, args.tenantId), eq(blueprints.id, args.blueprintId)))
-    .for('update', { of: blueprints });
+    .for('update');
   if (!current) throw notFound('blueprint', 'blueprintId');
   if (current.archivedAt) throw new DomainError('PRECONDITION_FAILED', 'blueprint is archived; restore it before saving a version', 'blueprintId');
   if (current.currentVersion !== args.baseVersion) {
     throw conflict(`blueprint is at version ${current.currentVersion}, not ${args.baseVersion}: reload and re-apply your changes`, 'baseVersion');
   }
+  const [parent] = await tx
+    .select({ id: blueprintVersions.id })
+    .from(blueprintVersions)
+    .where(and(eq(blueprintVersions.blueprintId, args.blueprintId), eq(blueprintVersions.number, current.currentVersion)));
   const number = current.currentVersion + 1;
-  const hash = await insertVersion(tx, { tenantId: args.tenantId, blueprintId: args.blueprintId, number, parentId: current.versionId, graph: args.graph, message: args.message, authorId: args.authorId });
+  const hash = await insertVersion(tx, { tenantId: args.tenantId, blueprintId: args.blueprintId, number, parentId: parent?.id ?? null, graph: args.graph, message: args.message, authorId: args.authorId });
   await tx
     .update(blueprints)
     .set({

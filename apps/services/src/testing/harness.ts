@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { readDirectory, type TDirectoryEntry } from '@dharma/auth/directory';
+import { signAccessToken } from '@dharma/auth/token';
+import { createDb } from '@dharma/db/client';
+import { parseEnv, ZPostgresUrl } from '@dharma/db/env';
+import { projects } from '@dharma/db/schema/projects';
+import { tenants, users } from '@dharma/db/schema/tenancy';
+import { createDeps, type TDeps } from '../deps';
+import { loadServicesEnv } from '../env';
+import { appRouter } from '../routers/app.router';
+import { createInnerContext } from '../trpc/context';
+import { createCallerFactory } from '../trpc/procedures';
+
+/** Test-only URLs that the services themselves never read. */
+export const testEnv = parseEnv({ DATABASE_OWNER_URL: ZPostgresUrl, DATABASE_DIRECT_URL: ZPostgresUrl.optional() });
+
+export function makeDeps(overrides: Record<string, string | undefined> = {}): TDeps {
+  return createDeps(loadServicesEnv({ ...process.env, DEV_LOGIN: 'true', ...overrides }));
+}
+
+const callerFactory = createCallerFactory(appRouter);
+
+export async function tokenFor(user: TDirectoryEntry, secret = process.env.AUTH_SECRET ?? '', ttlSeconds = 600): Promise<string> {
+  return signAccessToken({ sub: user.userId, tid: user.tenantId, email: user.email, name: user.name, roles: user.roles }, secret, ttlSeconds);
+}
+
+/** A caller acting as the given user, through the full middleware chain (auth, tenant, permission, cache). */
+export async function callerFor(deps: TDeps, user: TDirectoryEntry) {
+  return callerFactory(createInnerContext(deps, { authorization: `Bearer ${await tokenFor(user, deps.env.AUTH_SECRET)}` }));
+}
+
+export function anonymousCaller(deps: TDeps, authorization: string | null = null) {
+  return callerFactory(createInnerContext(deps, { authorization }));
+}
+
+export async function seededUsers(deps: TDeps) {
+  const all = await readDirectory(deps.db.db);
+  const by = (email: string) => {
+    const u = all.find((x) => x.email === email);
+    if (!u) throw new Error(`seeded user ${email} missing: run npm run db:seed`);
+    return u;
+  };
+  return {
+    ada: by('ada@acme.test'),
+    sam: by('sam@acme.test'),
+    tara: by('tara@acme.test'),
+    vic: by('vic@acme.test'),
+    gina: by('gina@globex.test'),
+    omar: by('omar@globex.test'),
+  };
+}
+
+/**
+ * A throw-away tenant with one admin and one project, created as the owner, so tests that write a lot do not
+ * crowd the seeded tenants the console tests browse.
+ */
+export async function scratchTenant(label: string) {
+  const owner = createDb({ url: testEnv.DATABASE_OWNER_URL, max: 1 });
+  try {
+    const slug = `${label}-${randomUUID().slice(0, 8)}`;
+    const [tenant] = await owner.db.insert(tenants).values({ slug, name: `Test ${label}` }).returning({ id: tenants.id });
+    const tenantId = tenant!.id;
+    const [user] = await owner.db.insert(users).values({ tenantId, email: `admin@${slug}.test`, name: 'Scratch Admin', roles: ['admin'] }).returning({ id: users.id });
+    const [project] = await owner.db.insert(projects).values({ tenantId, slug: 'main', name: 'Main', primaryCloud: 'aws' }).returning({ id: projects.id });
+    const admin: TDirectoryEntry = { userId: user!.id, tenantId, tenantSlug: slug, tenantName: `Test ${label}`, email: `admin@${slug}.test`, name: 'Scratch Admin', roles: ['admin'] };
+    return { tenantId, slug, projectId: project!.id, admin };
+  } finally {
+    await owner.close();
+  }
+}
+
+export async function tenantIdOf(deps: TDeps, slug: string): Promise<string> {
+  const all = await readDirectory(deps.db.db);
+  const hit = all.find((u) => u.tenantSlug === slug);
+  if (!hit) throw new Error(`tenant ${slug} missing`);
+  return hit.tenantId;
+}
+

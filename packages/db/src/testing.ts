@@ -1,0 +1,23 @@
+import { randomUUID } from 'node:crypto';
+import { createDb } from './client';
+import { parseEnv, ZPostgresUrl } from './env';
+import { projects } from './schema/projects';
+import { tenants, users } from './schema/tenancy';
+
+/** URLs of the local stack (npm run stack:up), for the data layer's own integration tests. */
+export const stackUrls = () =>
+  parseEnv({ DATABASE_URL: ZPostgresUrl, DATABASE_OWNER_URL: ZPostgresUrl, DATABASE_DIRECT_URL: ZPostgresUrl });
+
+/** A fresh tenant with one user and one project, created as the owner. */
+export async function createScratchTenant(ownerUrl: string, label: string) {
+  const owner = createDb({ url: ownerUrl, max: 1 });
+  try {
+    const slug = `${label}-${randomUUID().slice(0, 8)}`;
+    const [t] = await owner.db.insert(tenants).values({ slug, name: label }).returning({ id: tenants.id });
+    const [u] = await owner.db.insert(users).values({ tenantId: t!.id, email: `a@${slug}.test`, name: 'A', roles: ['admin'] }).returning({ id: users.id });
+    const [p] = await owner.db.insert(projects).values({ tenantId: t!.id, slug: 'p', name: 'P', primaryCloud: 'aws' }).returning({ id: projects.id });
+    return { tenantId: t!.id, userId: u!.id, projectId: p!.id, slug };
+  } finally {
+    await owner.close();
+  }
+}
