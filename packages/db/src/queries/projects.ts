@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import type { TExecutor } from '../client';
 import { blueprints } from '../schema/blueprints';
 import { projects } from '../schema/projects';
@@ -25,10 +25,12 @@ export async function listProjects(tx: TExecutor, { tenantId }: { tenantId: stri
       primaryCloud: projects.primaryCloud,
       tags: projects.tags,
       createdAt: projects.createdAt,
-      blueprintCount: sql<number>`(select count(*)::int from ${blueprints} b where b.project_id = ${projects.id} and b.archived_at is null)`,
+      blueprintCount: count(blueprints.id),
     })
     .from(projects)
+    .leftJoin(blueprints, and(eq(blueprints.tenantId, projects.tenantId), eq(blueprints.projectId, projects.id), isNull(blueprints.archivedAt)))
     .where(eq(projects.tenantId, tenantId))
+    .groupBy(projects.id)
     .orderBy(asc(projects.name));
   return rows.map((r) => ({ ...r, createdAt: iso(r.createdAt) }));
 }

@@ -1,0 +1,289 @@
+import { createCounters } from './cache-stats';
+import type { TCacheCounters, TCacheStats } from './cache-stats';
+import {
+  assertSegment,
+  assertTail,
+  CacheUsageError,
+  decodeEntry,
+  encodeEntry,
+  entryKey,
+  isFresh,
+  tagKey,
+} from './entry';
+import { createPendingBumps } from './pending-bumps';
+import type { TCacheStore } from './store';
+import { withTimeout } from './timeout';
+
+export type TCacheStatus = 'hit' | 'miss' | 'error' | 'bypass';
+
+/**
+ * One per getOrLoad call (its outcome) and one per invalidate call. `error` is set when a store call failed: on
+ * 'error' the read, on 'miss' the write of the loaded value, on 'invalidate' the bump.
+ */
+export type TCacheEvent = {
+  type: TCacheStatus | 'invalidate';
+  /** The namespace read; '*' for invalidations, which are per tenant and tag. */
+  namespace: string;
+  durationMs: number;
+  error?: unknown;
+};
+
+export type TCacheOptions = {
+  store: TCacheStore;
+  /** First key segment, to share one Redis between deployments. Default 'dharma'. */
+  prefix?: string;
+  /** Budget for each store call; past it the call counts as failed and the loader answers. Default 100. */
+  timeoutMs?: number;
+  defaultTtlSeconds?: number;
+  /** Ceiling for any entry's TTL. Default 3600. */
+  maxTtlSeconds?: number;
+  /** Lifetime of an idle tag version, refreshed on each bump. Must exceed maxTtlSeconds. Default 86400. */
+  tagTtlSeconds?: number;
+  /** How often failed invalidations are retried. Default 1000. */
+  invalidateRetryMs?: number;
+  /** Most tag keys kept for retry during an outage. Default 10000. */
+  maxPendingInvalidations?: number;
+  onEvent?: (event: TCacheEvent) => void;
+};
+
+export type TGetOrLoadParams = {
+  tenantId: string;
+  namespace: string;
+  key: string;
+  /** Tags that invalidate this entry (for example 'blueprint:<id>', 'blueprints'). Tenant-scoped like the entry. */
+  tags?: readonly string[];
+  ttlSeconds?: number;
+  /** Skip the cache entirely: no read, no write. */
+  bypass?: boolean;
+};
+
+export type TCacheResult<T> = { value: T; status: TCacheStatus };
+
+export type TCache = {
+  getOrLoad<T>(params: TGetOrLoadParams, loader: () => Promise<T>): Promise<TCacheResult<T>>;
+  invalidate(params: { tenantId: string; tags: readonly string[] }): Promise<{ ok: boolean }>;
+  stats(): TCacheStats;
+  statsByNamespace(): Record<string, TCacheCounters>;
+};
+
+type TFlight = { value: unknown; writeError?: unknown };
+
+/**
+ * A tenant-scoped cache-aside reader with tag invalidation.
+ *
+ * Guarantees:
+ * - Isolation: every key embeds the tenant id; tenants never share entries or tags. A bad tenant id, namespace, key
+ *   or tag throws {@link CacheUsageError} synchronously (a caller bug, not a cache failure).
+ * - Race-free invalidation: an entry is stamped with the tag versions read before its loader ran and served only
+ *   while they are still current, so a value loaded across a concurrent invalidation is never served.
+ * - One store round trip per read (MGET of the entry and its tag versions).
+ * - Single flight: concurrent misses in this process for the same entry and tag versions share one loader call.
+ *   They share the value object too: treat results as immutable.
+ * - Fail-open: no store failure or timeout (`timeoutMs` per call) ever throws; the loader answers (status 'error')
+ *   and nothing is written. Loader errors propagate unchanged and are never cached.
+ * - Invalidation never throws either; when the bump fails it returns `{ ok: false }`, counts `invalidateErrors`, keeps
+ *   retrying in the background, and until it lands this process reads those tags straight from the loader.
+ *   Other processes may serve the old entry until the retry lands or the entry's TTL ends, whichever is first.
+ * - Values come back as JSON: a hit returns `JSON.parse(JSON.stringify(value))` of what the loader returned.
+ */
+export function createCache(options: TCacheOptions): TCache {
+  const {
+    store,
+    prefix = 'dharma',
+    timeoutMs = 100,
+    defaultTtlSeconds = 60,
+    maxTtlSeconds = 3600,
+    tagTtlSeconds = 86_400,
+    invalidateRetryMs = 1000,
+    maxPendingInvalidations = 10_000,
+    onEvent,
+  } = options;
+  assertSegment('prefix', prefix);
+  if (!(defaultTtlSeconds > 0 && maxTtlSeconds > 0 && timeoutMs > 0)) {
+    throw new CacheUsageError('defaultTtlSeconds, maxTtlSeconds and timeoutMs must be positive');
+  }
+  // Tag versions must outlive every entry stamped with them, or an expired-then-reseeded version would turn a
+  // would-be-stale entry into a miss only by the luck of the random seed.
+  if (tagTtlSeconds <= maxTtlSeconds) throw new CacheUsageError('tagTtlSeconds must exceed maxTtlSeconds');
+  const tagTtlMs = tagTtlSeconds * 1000;
+
+  const counters = createCounters();
+  const inflight = new Map<string, Promise<TFlight>>();
+  let invalidations = 0;
+  let invalidateErrors = 0;
+  let droppedInvalidations = 0;
+  const pending = createPendingBumps({
+    retry: (keys) => withTimeout('cache invalidate retry', timeoutMs, () => store.incr(keys, tagTtlMs)),
+    intervalMs: invalidateRetryMs,
+    maxKeys: maxPendingInvalidations,
+    onDrop: (count) => {
+      droppedInvalidations += count;
+    },
+  });
+
+  const emit = (event: TCacheEvent): void => {
+    if (onEvent === undefined) return;
+    try {
+      onEvent(event);
+    } catch {
+      // A metrics hook must not turn a served read into a failed one.
+    }
+  };
+
+  const loadCounted = <T>(namespace: string, loader: () => Promise<T>): Promise<T> => {
+    counters.add(namespace, 'loads');
+    return loader();
+  };
+
+  async function run<T>(p: TGetOrLoadParams, tags: readonly string[], loader: () => Promise<T>): Promise<TCacheResult<T>> {
+    const started = performance.now();
+    const { namespace } = p;
+    let status: TCacheStatus = 'bypass';
+    let storeError: unknown;
+    let failed = false;
+    const fail = (error: unknown): void => {
+      failed = true;
+      storeError = error;
+    };
+    try {
+      if (p.bypass === true) {
+        return { value: await loadCounted(namespace, loader), status };
+      }
+      const eKey = entryKey(prefix, p.tenantId, namespace, p.key);
+      const tKeys = tags.map((tag) => tagKey(prefix, p.tenantId, tag));
+      if (pending.size > 0 && tKeys.some((key) => pending.has(key))) {
+        // This process failed to invalidate one of these tags: the stored entry may be stale, so do not trust it.
+        status = 'error';
+        return { value: await loadCounted(namespace, loader), status };
+      }
+
+      let read: (string | null)[];
+      try {
+        read = await withTimeout('cache read', timeoutMs, () => store.mget([eKey, ...tKeys]));
+      } catch (error) {
+        fail(error);
+        status = 'error';
+        return { value: await loadCounted(namespace, loader), status };
+      }
+      const [raw, ...current] = read;
+      const entry = decodeEntry(raw);
+      if (entry !== null && isFresh(entry, current)) {
+        status = 'hit';
+        return { value: entry.v as T, status };
+      }
+
+      let versions: string[];
+      if (current.every((version): version is string => typeof version === 'string')) {
+        versions = current;
+      } else {
+        try {
+          versions = await withTimeout('cache seed versions', timeoutMs, () => store.ensureVersions(tKeys, tagTtlMs));
+        } catch (error) {
+          fail(error);
+          status = 'error';
+          return { value: await loadCounted(namespace, loader), status };
+        }
+      }
+
+      status = 'miss';
+      const ttlMs = Math.min(p.ttlSeconds ?? defaultTtlSeconds, maxTtlSeconds) * 1000;
+      // Keyed by versions too: a read that starts after an invalidation must not join a load that began before it.
+      const flightKey = `${eKey}\n${versions.join(',')}`;
+      let flight = inflight.get(flightKey);
+      const leader = flight === undefined;
+      if (flight === undefined) {
+        flight = loadAndStore(namespace, eKey, versions, ttlMs, loader);
+        inflight.set(flightKey, flight);
+        const settled = (): void => {
+          inflight.delete(flightKey);
+        };
+        flight.then(settled, settled);
+      }
+      const result = await flight;
+      if (leader && 'writeError' in result) fail(result.writeError);
+      return { value: result.value as T, status };
+    } finally {
+      if (status === 'hit') counters.add(namespace, 'hits');
+      else if (status === 'miss') counters.add(namespace, 'misses');
+      else if (status === 'bypass') counters.add(namespace, 'bypass');
+      // At most one error per call: a read answered without the cache, or a miss whose write failed.
+      if (status === 'error' || failed) counters.add(namespace, 'errors');
+      emit({
+        type: status,
+        namespace,
+        durationMs: performance.now() - started,
+        ...(failed ? { error: storeError } : {}),
+      });
+    }
+  }
+
+  async function loadAndStore(
+    namespace: string,
+    eKey: string,
+    versions: string[],
+    ttlMs: number,
+    loader: () => Promise<unknown>,
+  ): Promise<TFlight> {
+    const value = await loadCounted(namespace, loader);
+    try {
+      const encoded = encodeEntry(value, versions);
+      await withTimeout('cache write', timeoutMs, () => store.set(eKey, encoded, ttlMs));
+      return { value };
+    } catch (error) {
+      return { value, writeError: error };
+    }
+  }
+
+  async function bump(keys: string[]): Promise<{ ok: boolean }> {
+    const started = performance.now();
+    invalidations += 1;
+    const mark = pending.mark();
+    try {
+      await withTimeout('cache invalidate', timeoutMs, () => store.incr(keys, tagTtlMs));
+      pending.settled(keys, mark);
+      emit({ type: 'invalidate', namespace: '*', durationMs: performance.now() - started });
+      return { ok: true };
+    } catch (error) {
+      invalidateErrors += 1;
+      counters.add(null, 'errors');
+      pending.add(keys);
+      emit({ type: 'invalidate', namespace: '*', durationMs: performance.now() - started, error });
+      return { ok: false };
+    }
+  }
+
+  return {
+    getOrLoad<T>(params: TGetOrLoadParams, loader: () => Promise<T>): Promise<TCacheResult<T>> {
+      // Validated before any await so that a caller bug throws where it is made.
+      assertSegment('tenantId', params.tenantId);
+      assertSegment('namespace', params.namespace);
+      assertTail('key', params.key);
+      const tags = params.tags ?? [];
+      for (const tag of tags) assertTail('tag', tag);
+      const ttl = params.ttlSeconds;
+      if (ttl !== undefined && !(Number.isFinite(ttl) && ttl > 0)) {
+        throw new CacheUsageError(`ttlSeconds must be a positive number, got ${ttl}`);
+      }
+      if (typeof loader !== 'function') throw new CacheUsageError('loader must be a function');
+      return run(params, tags, loader);
+    },
+
+    invalidate(params) {
+      assertSegment('tenantId', params.tenantId);
+      for (const tag of params.tags) assertTail('tag', tag);
+      const keys = [...new Set(params.tags.map((tag) => tagKey(prefix, params.tenantId, tag)))];
+      if (keys.length === 0) return Promise.resolve({ ok: true });
+      return bump(keys);
+    },
+
+    stats: () => ({
+      ...counters.total,
+      inflight: inflight.size,
+      invalidations,
+      invalidateErrors,
+      pendingInvalidations: pending.size,
+      droppedInvalidations,
+    }),
+    statsByNamespace: () => counters.snapshotByNamespace(),
+  };
+}

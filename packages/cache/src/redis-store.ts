@@ -1,0 +1,126 @@
+import { Redis } from 'ioredis';
+import { parseRedisInfo } from './redis-info';
+import { emptyStoreInfo, randomVersionBase } from './store';
+import type { TCacheStore, TStoreInfo } from './store';
+
+export type TRedisStoreOptions = {
+  /** Give up on one connection attempt after this long; reconnecting continues. Default 1000. */
+  connectTimeoutMs?: number;
+  /** Reject a command that gets no reply in this long, so a hung server cannot pile up pending promises. Default 1000. */
+  commandTimeoutMs?: number;
+  /** Destroy (and reconnect) a socket that receives nothing for this long while commands wait. Default 2000. */
+  socketTimeoutMs?: number;
+  /** Reconnect backoff grows to this and stays there, forever. Default 1000. */
+  maxBackoffMs?: number;
+  /** Shown in `CLIENT LIST`, to tell the services' connections apart. */
+  connectionName?: string;
+  /** Where connection state changes go. Called once per outage and once per recovery, never per failed command. */
+  log?: (message: string, error?: unknown) => void;
+};
+
+/** The Redis store; `client` is exposed for Redis-only neighbours (rate limiting) and tests, not for cache reads. */
+export type TRedisStore = TCacheStore & { readonly kind: 'redis'; readonly client: Redis };
+
+/**
+ * A {@link TCacheStore} on one ioredis connection, built to fail fast rather than queue.
+ *
+ * Guarantees: while Redis is unreachable every call rejects at once (no offline queue, no per-request retries),
+ * so the cache's timeout is a ceiling and not the usual cost; the connection keeps retrying forever with backoff
+ * capped at `maxBackoffMs`, so service comes back without a restart; connection errors are consumed here and never
+ * crash the process or surface as unhandled rejections. Concurrent commands share round trips (auto-pipelining).
+ * The connection opens in the background: calls made before it is ready fail fast too, so a service should await
+ * `ping()` (its readiness check) before taking traffic if it wants hits from the first request.
+ */
+export function createRedisStore(url: string, opts: TRedisStoreOptions = {}): TRedisStore {
+  const log = opts.log ?? ((message: string, error?: unknown) => console.warn(`[cache] ${message}`, error ?? ''));
+  const maxBackoffMs = opts.maxBackoffMs ?? 1000;
+  const redis = new Redis(url, {
+    lazyConnect: false,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    enableAutoPipelining: true,
+    connectTimeout: opts.connectTimeoutMs ?? 1000,
+    commandTimeout: opts.commandTimeoutMs ?? 1000,
+    socketTimeout: opts.socketTimeoutMs ?? 2000,
+    retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), maxBackoffMs),
+    ...(opts.connectionName === undefined ? {} : { connectionName: opts.connectionName }),
+  });
+
+  // Without an 'error' listener ioredis prints every failed reconnect; one line per outage is what an operator needs.
+  let down = false;
+  redis.on('error', (error: unknown) => {
+    if (down) return;
+    down = true;
+    log('redis unavailable; reads fall back to the loaders until it returns', error);
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log('redis reconnected');
+  });
+
+  const execAll = async (pipeline: ReturnType<Redis['multi']>): Promise<unknown[]> => {
+    const results = await pipeline.exec();
+    // exec() yields null when a WATCHed key changed; we never WATCH, so treat it as a failed write.
+    if (results === null) throw new Error('redis transaction aborted');
+    return results.map(([error, value]) => {
+      if (error) throw error;
+      return value;
+    });
+  };
+
+  return {
+    kind: 'redis',
+    client: redis,
+    mget: (keys) => (keys.length === 0 ? Promise.resolve([]) : redis.mget(keys)),
+    async set(key, value, ttlMs) {
+      await redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+    },
+    async incr(keys, ttlMs) {
+      if (keys.length === 0) return;
+      const multi = redis.multi();
+      for (const key of keys) {
+        // SET NX seeds a missing version from a random base, so a recreated key never repeats an old value.
+        multi.set(key, randomVersionBase(), 'PX', ttlMs, 'NX');
+        multi.incr(key);
+        multi.pexpire(key, ttlMs);
+      }
+      await execAll(multi);
+    },
+    async ensureVersions(keys, ttlMs) {
+      if (keys.length === 0) return [];
+      const multi = redis.multi();
+      for (const key of keys) {
+        multi.set(key, randomVersionBase(), 'PX', ttlMs, 'NX');
+        multi.get(key);
+      }
+      const results = await execAll(multi);
+      return keys.map((key, i) => {
+        const value = results[i * 2 + 1];
+        if (typeof value !== 'string') throw new Error(`redis returned no version for ${key}`);
+        return value;
+      });
+    },
+    async info(): Promise<TStoreInfo> {
+      try {
+        return { kind: 'redis', connected: true, ...parseRedisInfo(await redis.info()) };
+      } catch {
+        return emptyStoreInfo('redis', false);
+      }
+    },
+    async ping() {
+      await redis.ping();
+    },
+    async close() {
+      if (redis.status === 'ready') {
+        try {
+          await redis.quit();
+          return;
+        } catch {
+          // Fall through: a connection that cannot quit politely is simply dropped.
+        }
+      }
+      redis.disconnect();
+    },
+  };
+}
