@@ -12,6 +12,8 @@ export const servicesEnvShape = {
   DEV_LOGIN: ZBool.default(false),
   SERVICES_HOST: z.string().default('127.0.0.1'),
   SERVICES_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).default(4000),
+  /** Off answers every read from the database: for measuring the uncached path, or while debugging the cache. */
+  CACHE_ENABLED: ZBool.default(true),
   CACHE_TTL_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(3600).default(60),
   CACHE_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(5).max(5000).default(100),
   MAX_BODY_BYTES: z.coerce.number({ error: 'must be a number' }).int().min(1024).default(1_048_576),

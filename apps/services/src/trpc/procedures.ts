@@ -78,7 +78,10 @@ export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
   const { deps } = ctx;
   const cache: TTenantCache = {
     async read({ path, input, tags, ttlSeconds }, loader) {
-      const { value } = await deps.cache.getOrLoad({ tenantId, namespace: path, key: stableKey(input), tags, ttlSeconds }, loader);
+      const { value } = await deps.cache.getOrLoad(
+        { tenantId, namespace: path, key: stableKey(input), tags, ttlSeconds, bypass: !deps.env.CACHE_ENABLED },
+        loader,
+      );
       return value;
     },
     async invalidate(tags) {
