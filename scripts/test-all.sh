@@ -47,7 +47,7 @@ want e2e && pkgs+=(chromium)
 ( ensure_packages "${pkgs[@]}" ) || setup_fail "install Debian packages: ${pkgs[*]}"
 if [[ -z "$SETUP_FAILED" && ! -x node_modules/.bin/vitest ]]; then
   echo "node_modules missing: installing"
-  if [[ -f package-lock.json ]]; then npm ci || setup_fail "npm ci"; else npm install || setup_fail "npm install"; fi
+  npm install --no-audit --no-fund || setup_fail "npm install"
 fi
 
 # ------------------------------------------------------------------ 2. stack
