@@ -18,11 +18,11 @@ const exclude = ['**/node_modules/**', '**/.next/**', '**/e2e/**', '**/.stack/**
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['{apps,packages,load,scripts}/**/*.test.ts'], exclude: [...exclude, '**/*.int.test.ts'] } },
+      { test: { name: 'unit', include: ['{apps,packages,load,scripts,infra}/**/*.test.ts'], exclude: [...exclude, '**/*.int.test.ts'] } },
       {
         test: {
           name: 'int',
-          include: ['{apps,packages,load,scripts}/**/*.int.test.ts'],
+          include: ['{apps,packages,load,scripts,infra}/**/*.int.test.ts'],
           exclude,
           env: stackEnv(),
           testTimeout: 60_000,

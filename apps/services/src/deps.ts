@@ -14,7 +14,7 @@ export function createDeps(env: TServicesEnv) {
   const db: TDbHandle = createDb({ url: env.DATABASE_URL, max: env.DB_POOL_MAX, applicationName: 'dharma-services' });
   const store: TCacheStore = env.REDIS_URL ? createRedisStore(env.REDIS_URL) : createMemoryStore({ maxEntries: 50_000 });
   const pgbouncer = env.PGBOUNCER_ADMIN_URL ? createPgbouncerAdmin(env.PGBOUNCER_ADMIN_URL) : null;
-  const metrics = createMetrics({ pgbouncer });
+  const metrics = createMetrics({ pgbouncer, store });
   metrics.dbPoolMax.set(env.DB_POOL_MAX);
   const cache = createCache({
     store,

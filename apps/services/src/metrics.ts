@@ -1,11 +1,12 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { TCacheStore, TStoreInfo } from '@dharma/cache/store';
 import type { TPgbouncerAdmin, TPoolRow, TStatsRow } from './domain/monitoring/pgbouncer';
 
 /**
  * One registry per process. Labels stay bounded: procedure paths, status codes, cache namespaces (procedure
  * paths), PgBouncer database/user names. Never ids.
  */
-export function createMetrics({ pgbouncer }: { pgbouncer: TPgbouncerAdmin | null }) {
+export function createMetrics({ pgbouncer, store }: { pgbouncer: TPgbouncerAdmin | null; store: TCacheStore }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'dharma_' });
 
@@ -75,6 +76,43 @@ export function createMetrics({ pgbouncer }: { pgbouncer: TPgbouncerAdmin | null
   statsGauge('dharma_pgbouncer_transactions', 'PgBouncer total transactions pooled (a counter read from SHOW STATS)', (r) => r.totalXactCount);
   statsGauge('dharma_pgbouncer_queries', 'PgBouncer total queries pooled (a counter read from SHOW STATS)', (r) => r.totalQueryCount);
   statsGauge('dharma_pgbouncer_avg_wait_seconds', 'PgBouncer average client wait time', (r) => r.avgWaitTimeUs / 1e6);
+
+  new Gauge({
+    name: 'dharma_pgbouncer_up',
+    help: '1 when the PgBouncer admin console answered this scrape, 0 when it did not, absent when not configured',
+    registers: [registry],
+    async collect() {
+      this.reset();
+      if (pgbouncer) this.set((await readPgbouncer()) ? 1 : 0);
+    },
+  });
+
+  // Cache store figures, read once per scrape from Redis INFO (or the memory store).
+  let storeSnapshot: { at: number; value: Promise<TStoreInfo> } | null = null;
+  const readStore = () => {
+    if (storeSnapshot && Date.now() - storeSnapshot.at < 500) return storeSnapshot.value;
+    storeSnapshot = { at: Date.now(), value: store.info() };
+    return storeSnapshot.value;
+  };
+  const storeGauge = (name: string, help: string, pick: (i: TStoreInfo) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['store'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const info = await readStore();
+        const v = pick(info);
+        if (v !== null) this.set({ store: info.kind }, v);
+      },
+    });
+  storeGauge('dharma_cache_store_up', 'Cache store reachable (1) or not (0)', (i) => (i.connected ? 1 : 0));
+  storeGauge('dharma_cache_store_used_memory_bytes', 'Memory used by the cache store', (i) => i.usedMemoryBytes);
+  storeGauge('dharma_cache_store_keys', 'Keys in the cache store', (i) => i.keys);
+  storeGauge('dharma_cache_store_ops_per_second', 'Operations per second reported by the cache store', (i) => i.opsPerSec);
+  storeGauge('dharma_cache_store_evicted_keys', 'Keys evicted by the cache store since it started', (i) => i.evictedKeys);
+  storeGauge('dharma_cache_store_connected_clients', 'Clients connected to the cache store', (i) => i.connectedClients);
 
   return { registry, requests, duration, cacheOps, cacheLatency, dbInFlight, dbPoolMax, dbTxDuration, business, readPgbouncer };
 }
