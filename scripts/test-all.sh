@@ -42,7 +42,7 @@ trap 'echo "test-all: interrupted" >&2; exit 130' INT TERM
 
 # ------------------------------------------------------------------ 1. prerequisites
 step "prerequisites"
-pkgs=(postgresql pgbouncer redis-server)
+pkgs=(postgresql pgbouncer redis-server prometheus)
 want e2e && pkgs+=(chromium)
 ( ensure_packages "${pkgs[@]}" ) || setup_fail "install Debian packages: ${pkgs[*]}"
 if [[ -z "$SETUP_FAILED" && ! -x node_modules/.bin/vitest ]]; then

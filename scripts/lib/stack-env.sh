@@ -79,6 +79,7 @@ missing_packages() {
       pgbouncer)    command -v pgbouncer >/dev/null || [[ -x /usr/sbin/pgbouncer ]] || out+=(pgbouncer) ;;
       redis-server) { command -v redis-server >/dev/null && command -v redis-cli >/dev/null; } || out+=(redis-server) ;;
       chromium)     [[ -x /usr/bin/chromium ]] || out+=(chromium) ;;
+      prometheus)   command -v promtool >/dev/null || out+=(prometheus) ;;
     esac
   done
   echo "${out[*]:-}"
