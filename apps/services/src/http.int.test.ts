@@ -152,6 +152,17 @@ describe('bad input gets a 4xx naming the field, never a 500, and writes nothing
 });
 
 describe('probes and metrics', () => {
+  it('says in x-cache whether a read was served from the cache', async () => {
+    const url = `${base}/trpc/blueprints.versions?input=${encodeURIComponent(JSON.stringify({ id: blueprintId }))}`;
+    const headers = { authorization: `Bearer ${adaToken}` };
+    const scratchHeaders = { authorization: `Bearer ${await tokenFor(scratch.admin, deps.env.AUTH_SECRET)}` };
+    await admin.blueprints.saveVersion.mutate({ id: blueprintId, baseVersion: (await admin.blueprints.byId.query({ id: blueprintId })).currentVersion, graph: smallGraph('t3.xlarge'), message: 'x-cache' });
+    const first = await fetch(url, { headers: scratchHeaders });
+    const second = await fetch(url, { headers: scratchHeaders });
+    expect([first.headers.get('x-cache'), second.headers.get('x-cache')]).toEqual(['MISS', 'HIT']);
+    expect((await fetch(`${base}/trpc/identity.whoami`, { headers })).headers.get('x-cache')).toBeNull();
+  });
+
   it('reports health, readiness with its checks, and Prometheus metrics', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
@@ -171,7 +182,8 @@ describe('probes and metrics', () => {
     try {
       const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
       const c = createClient(url, await tokenFor(scratch.admin, fresh.env.AUTH_SECRET), { maxBatchSize: 1 });
-      await admin.blueprints.saveVersion.mutate({ id: blueprintId, baseVersion: 2, graph: smallGraph('t3.medium'), message: 'bust the cache' });
+      const { currentVersion } = await admin.blueprints.byId.query({ id: blueprintId });
+      await admin.blueprints.saveVersion.mutate({ id: blueprintId, baseVersion: currentVersion, graph: smallGraph('t3.medium'), message: 'bust the cache' });
       for (let i = 0; i < 10; i++) await c.blueprints.byId.query({ id: blueprintId });
       const text = await (await fetch(`${url}/metrics`)).text();
       expect(text).toContain('dharma_cache_operations_total{namespace="blueprints.byId",result="miss"} 1');

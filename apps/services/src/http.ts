@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { TDeps } from './deps';
 import { appRouter } from './routers/app.router';
-import { contextFromHeaders } from './trpc/context';
+import { cacheHeader, contextFromHeaders } from './trpc/context';
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms).unref())]);
@@ -33,6 +33,10 @@ export function createRequestListener(deps: TDeps): RequestListener {
       const ctx = contextFromHeaders(deps, req.headers);
       res.setHeader('x-request-id', ctx.requestId);
       return ctx;
+    },
+    responseMeta: ({ ctx }) => {
+      const header = ctx ? cacheHeader(ctx.cacheStatuses) : null;
+      return header ? { headers: { 'x-cache': header } } : {};
     },
   });
   return (req: IncomingMessage, res: ServerResponse) => {

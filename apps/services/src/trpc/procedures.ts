@@ -78,10 +78,11 @@ export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
   const { deps } = ctx;
   const cache: TTenantCache = {
     async read({ path, input, tags, ttlSeconds }, loader) {
-      const { value } = await deps.cache.getOrLoad(
+      const { value, status } = await deps.cache.getOrLoad(
         { tenantId, namespace: path, key: stableKey(input), tags, ttlSeconds, bypass: !deps.env.CACHE_ENABLED },
         loader,
       );
+      ctx.cacheStatuses.push(status);
       return value;
     },
     async invalidate(tags) {
