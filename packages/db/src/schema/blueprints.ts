@@ -28,8 +28,8 @@ export const blueprints = pgTable(
     unique('blueprints_tenant_id_key').on(t.tenantId, t.id),
     // Names are unique per project among live blueprints; an archived name can be reused.
     uniqueIndex('blueprints_project_name_key').on(t.tenantId, t.projectId, sql`lower(${t.name})`).where(sql`${t.archivedAt} is null`),
-    // The list page's default order, per tenant, live rows only.
-    index('blueprints_tenant_updated_idx').on(t.tenantId, t.updatedAt.desc(), t.id).where(sql`${t.archivedAt} is null`),
+    // The list page's default order (updated_at DESC, id DESC; NULLS FIRST is what DESC means), per tenant, live rows.
+    index('blueprints_tenant_updated_idx').on(t.tenantId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()).where(sql`${t.archivedAt} is null`),
     index('blueprints_tenant_project_idx').on(t.tenantId, t.projectId, t.updatedAt.desc()),
     // Substring search on name (ILIKE '%q%') needs trigrams, a btree cannot serve it.
     index('blueprints_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),

@@ -1,0 +1,2 @@
+DROP INDEX "blueprints_tenant_updated_idx";--> statement-breakpoint
+CREATE INDEX "blueprints_tenant_updated_idx" ON "blueprints" USING btree ("tenant_id","updated_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE "blueprints"."archived_at" is null;
