@@ -17,13 +17,15 @@ export interface TCreateDbOptions {
   max?: number;
   /** Connection label shown in pg_stat_activity. */
   applicationName?: string;
+  /** Called with every statement Drizzle sends (query logging, plan checks). */
+  logQuery?: (query: string, params: unknown[]) => void;
 }
 
 /**
  * `prepare: false` always: through PgBouncer in transaction mode, named prepared statements land on other
  * clients' server connections and committed writes silently go missing (STACK.md). Direct connections lose little.
  */
-export function createDb({ url, max = 10, applicationName = 'dharma' }: TCreateDbOptions): TDbHandle {
+export function createDb({ url, max = 10, applicationName = 'dharma', logQuery }: TCreateDbOptions): TDbHandle {
   const sql = postgres(url, {
     max,
     prepare: false,
@@ -32,6 +34,6 @@ export function createDb({ url, max = 10, applicationName = 'dharma' }: TCreateD
     onnotice: () => {},
     connection: { application_name: applicationName },
   });
-  const db = drizzle(sql, { schema });
+  const db = drizzle(sql, { schema, ...(logQuery ? { logger: { logQuery } } : {}) });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
 }
