@@ -5,6 +5,7 @@ import { parseEnv, ZPostgresUrl } from '@dharma/db/env';
 export function loadBenchEnv() {
   return parseEnv({
     DATABASE_URL: ZPostgresUrl,
+    DATABASE_OWNER_URL: ZPostgresUrl,
     REDIS_URL: z.string({ error: 'is required: the benchmark measures the Redis-cached path (npm run stack:up)' }),
     AUTH_SECRET: z.string().min(32),
   });

@@ -19,9 +19,24 @@ const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? 0 : s
  */
 export async function measure(
   name: string,
-  opts: { url: string; headers?: Record<string, string>; connections: number; seconds: number; warmupSeconds: number; method?: 'GET' | 'POST'; body?: string },
+  opts: {
+    url: string;
+    headers?: Record<string, string>;
+    connections: number;
+    seconds: number;
+    warmupSeconds: number;
+    method?: 'GET' | 'POST';
+    /** A new body per request (writes need unique names). */
+    body?: () => string;
+  },
 ): Promise<TMeasurement> {
-  const base = { url: opts.url, headers: opts.headers, connections: opts.connections, method: opts.method ?? 'GET', body: opts.body };
+  const base = {
+    url: opts.url,
+    headers: { ...opts.headers, ...(opts.body ? { 'content-type': 'application/json' } : {}) },
+    connections: opts.connections,
+    method: opts.method ?? 'GET',
+    ...(opts.body ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: opts.body!() }) }] } : {}),
+  };
   await autocannon({ ...base, duration: opts.warmupSeconds });
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { readDirectory } from '@dharma/auth/directory';
 import { signAccessToken } from '@dharma/auth/token';
 import { createDb } from '@dharma/db/client';
+import { createScratchTenant } from '@dharma/db/testing';
 import { measure, type TMeasurement } from './measure';
 import { repoRoot, startProcess, stopProcess } from './processes';
 import { loadBenchEnv } from './env';
@@ -19,8 +20,8 @@ const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const env = loadBenchEnv();
 
-const ports = { bare: 4299, cached: 4201, uncached: 4202 };
-const servicesEnv = (port: number, cache: boolean) => ({
+const ports = { bare: 4299, express: 4298, cached: 4201, uncached: 4202 };
+const servicesEnv = (port: number, cache: boolean): Record<string, string> => ({
   DATABASE_URL: env.DATABASE_URL,
   REDIS_URL: env.REDIS_URL,
   AUTH_SECRET: env.AUTH_SECRET,
@@ -34,9 +35,13 @@ const user = (await readDirectory(db.db)).find((u) => u.email === 'ada@acme.test
 if (!user) throw new Error('seeded user ada@acme.test not found: run npm run db:seed');
 const token = await signAccessToken({ sub: user.userId, tid: user.tenantId, email: user.email, name: user.name, roles: user.roles }, env.AUTH_SECRET, 3600);
 await db.close();
+// Writes go to a throw-away tenant so they do not crowd the sample data.
+const scratch = await createScratchTenant(env.DATABASE_OWNER_URL, 'bench');
+const writerToken = await signAccessToken({ sub: scratch.userId, tid: scratch.tenantId, email: `a@${scratch.slug}.test`, name: 'A', roles: ['admin'] }, env.AUTH_SECRET, 3600);
 
 const procs = await Promise.all([
   startProcess('bare', 'load/bench/bare-server.ts', [String(ports.bare)], {}, `http://127.0.0.1:${ports.bare}/`),
+  startProcess('express + pg + redis', 'load/bench/express-baseline.ts', [String(ports.express)], servicesEnv(ports.express, true), `http://127.0.0.1:${ports.express}/healthz`),
   startProcess('services (cached)', 'apps/services/src/server.ts', [], servicesEnv(ports.cached, true), `http://127.0.0.1:${ports.cached}/readyz`),
   startProcess('services (uncached)', 'apps/services/src/server.ts', [], servicesEnv(ports.uncached, false), `http://127.0.0.1:${ports.uncached}/readyz`),
 ]);
@@ -53,19 +58,36 @@ try {
     process.stdout.write(`bench: ${name}… `);
     const m = await measure(name, { ...opts, url, headers: h });
     results.push(m);
-    console.log(`${Math.round(m.rps)} req/s, p50 ${m.p50} ms, p95 ${m.p95} ms, p99 ${m.p99} ms, errors ${m.errors}, non-2xx ${m.non2xx}`);
+    console.log(`${Math.round(m.rps)} req/s, p50 ${m.p50.toFixed(2)} ms, p95 ${m.p95.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms, errors ${m.errors}, non-2xx ${m.non2xx}`);
   };
+  const listInput = encodeURIComponent(JSON.stringify({ cloud: 'aws', status: 'approved', search: 'web', pageSize: 20 }));
+  let n = 0;
+  const graph = { components: [{ id: 'q', kind: 'queue', name: 'dev-bench-queue', cloud: 'aws', region: 'eu-west-1', properties: {}, tags: {} }], relations: [] };
   await run('bare node:http (ceiling)', `http://127.0.0.1:${ports.bare}/`);
+  await run('Express + pg + Redis by hand, cached read (comparison)', `http://127.0.0.1:${ports.express}/blueprints/${id}`, headers);
   await run('blueprints.byId, cached (Redis)', byId(ports.cached), headers);
   await run('blueprints.byId, uncached (PgBouncer, tenant transaction)', byId(ports.uncached), headers);
+  await run('blueprints.list with filters, cached', `http://127.0.0.1:${ports.cached}/trpc/blueprints.list?input=${listInput}`, headers);
+  await run('blueprints.list with filters, uncached', `http://127.0.0.1:${ports.uncached}/trpc/blueprints.list?input=${listInput}`, headers);
+  process.stdout.write('bench: blueprints.create (write, new blueprint + version 1 per request)… ');
+  const write = await measure('blueprints.create (write)', {
+    ...opts,
+    url: `http://127.0.0.1:${ports.cached}/trpc/blueprints.create`,
+    method: 'POST',
+    headers: { authorization: `Bearer ${writerToken}` },
+    body: () => JSON.stringify({ projectId: scratch.projectId, name: `bench-${process.pid}-${n++}`, cloud: 'aws', graph }),
+  });
+  results.push(write);
+  console.log(`${Math.round(write.rps)} req/s, p95 ${write.p95} ms, errors ${write.errors}, non-2xx ${write.non2xx}`);
 } finally {
   await Promise.all(procs.map(stopProcess));
 }
 
 const ceiling = results[0]!.rps;
-const rows = results.map((m) => `| ${m.name} | ${Math.round(m.rps).toLocaleString('en-US')} | ${(m.rps / ceiling).toFixed(3)} | ${m.p50} | ${m.p95} | ${m.p99} | ${m.errors + m.non2xx} |`);
+const ms = (v: number) => v.toFixed(2);
+const rows = results.map((m) => `| ${m.name} | ${Math.round(m.rps).toLocaleString('en-US')} | ${(m.rps / ceiling).toFixed(3)} | ${ms(m.p50)} | ${ms(m.p95)} | ${ms(m.p99)} | ${m.errors + m.non2xx} |`);
 const section = [
-  `## ${new Date().toISOString().slice(0, 10)}: blueprints.byId, cached and uncached, against bare node:http`,
+  `## ${new Date().toISOString().slice(0, 10)}: reads and writes against bare node:http and an Express + pg baseline`,
   '',
   `Command: \`npm run bench -- --seconds ${seconds} --connections ${connections}\` (stack from \`npm run stack:up\`). Machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Load generator (autocannon, ${connections} connections, ${seconds} s after a warm-up) and servers share the same cores, so compare ratios within this run, not absolute numbers across machines.`,
   '',

@@ -61,6 +61,11 @@ export type TCacheResult<T> = { value: T; status: TCacheStatus };
 
 export type TCache = {
   getOrLoad<T>(params: TGetOrLoadParams, loader: () => Promise<T>): Promise<TCacheResult<T>>;
+  /**
+   * A fresh entry's value, or null. Never loads, never writes; counts (and emits) only hits, so a caller that falls
+   * back to `getOrLoad` on null is counted once, there. For a front layer answering hits before the framework.
+   */
+  peek(params: Omit<TGetOrLoadParams, 'bypass' | 'ttlSeconds'>): Promise<{ value: unknown } | null>;
   invalidate(params: { tenantId: string; tags: readonly string[] }): Promise<{ ok: boolean }>;
   stats(): TCacheStats;
   statsByNamespace(): Record<string, TCacheCounters>;
@@ -252,7 +257,31 @@ export function createCache(options: TCacheOptions): TCache {
     }
   }
 
+  async function peek(p: Omit<TGetOrLoadParams, 'bypass' | 'ttlSeconds'>): Promise<{ value: unknown } | null> {
+    assertSegment('tenantId', p.tenantId);
+    assertSegment('namespace', p.namespace);
+    assertTail('key', p.key);
+    const tags = p.tags ?? [];
+    for (const tag of tags) assertTail('tag', tag);
+    const started = performance.now();
+    const tKeys = tags.map((tag) => tagKey(prefix, p.tenantId, tag));
+    if (pending.size > 0 && tKeys.some((key) => pending.has(key))) return null;
+    let read: (string | null)[];
+    try {
+      read = await withTimeout('cache read', timeoutMs, () => store.mget([entryKey(prefix, p.tenantId, p.namespace, p.key), ...tKeys]));
+    } catch {
+      return null;
+    }
+    const [raw, ...current] = read;
+    const entry = decodeEntry(raw);
+    if (entry === null || !isFresh(entry, current)) return null;
+    counters.add(p.namespace, 'hits');
+    emit({ type: 'hit', namespace: p.namespace, durationMs: performance.now() - started });
+    return { value: entry.v };
+  }
+
   return {
+    peek,
     getOrLoad<T>(params: TGetOrLoadParams, loader: () => Promise<T>): Promise<TCacheResult<T>> {
       // Validated before any await so that a caller bug throws where it is made.
       assertSegment('tenantId', params.tenantId);

@@ -1,9 +1,10 @@
 import { router } from '../trpc/procedures';
-import { blueprintsRouter } from './blueprints/blueprints.router';
+import type { TCachedReadSpec } from '../trpc/cached-read';
+import { blueprintReads, blueprintsRouter } from './blueprints/blueprints.router';
 import { healthRouter } from './health.router';
 import { identityRouter } from './identity.router';
 import { monitoringRouter } from './monitoring.router';
-import { projectsRouter } from './projects.router';
+import { projectReads, projectsRouter } from './projects.router';
 
 export const appRouter = router({
   health: healthRouter,
@@ -14,3 +15,12 @@ export const appRouter = router({
 });
 
 export type AppRouter = typeof appRouter;
+
+const prefixed = (prefix: string, specs: Record<string, TCachedReadSpec<never, never>>) =>
+  Object.fromEntries(Object.entries(specs).map(([name, spec]) => [`${prefix}.${name}`, spec]));
+
+/** Every cacheable read by procedure path, for the front cache layer. */
+export const cachedReadSpecs: Record<string, TCachedReadSpec> = {
+  ...prefixed('blueprints', blueprintReads as never),
+  ...prefixed('projects', projectReads as never),
+};

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { CLOUD_VALUES } from '@dharma/db/schema/projects';
 import { listProjects } from '@dharma/db/queries/projects';
-import { permission, router } from '../trpc/procedures';
+import { cachedQueryNoInput, cachedRead } from '../trpc/cached-read';
+import { router } from '../trpc/procedures';
 import { blueprintTags } from './blueprints/blueprints.router';
 
 export const projectTags = { lists: 'projects' };
@@ -17,13 +18,11 @@ const ZProject = z.object({
   createdAt: z.string(),
 });
 
-export const projectsRouter = router({
+export const projectReads = {
   // Blueprint counts are part of the row, so blueprint changes invalidate this list too.
-  list: permission('project', 'read')
-    .output(z.array(ZProject))
-    .query(({ ctx, path }) =>
-      ctx.cache.read({ path, input: undefined, tags: [projectTags.lists, blueprintTags.lists] }, () =>
-        ctx.tx((tx) => listProjects(tx, { tenantId: ctx.tenant.id }), { readOnly: true }),
-      ),
-    ),
+  list: cachedRead({ resource: 'project', action: 'read', input: undefined, output: z.array(ZProject), tags: () => [projectTags.lists, blueprintTags.lists] }),
+};
+
+export const projectsRouter = router({
+  list: cachedQueryNoInput(projectReads.list, (ctx) => ctx.tx((tx) => listProjects(tx, { tenantId: ctx.tenant.id }), { readOnly: true })),
 });

@@ -7,6 +7,7 @@ import {
 import { getBlueprintVersion, listBlueprintVersions } from '@dharma/db/queries/blueprint-versions';
 import type { TTenantTx } from '@dharma/db/tenant';
 import { diffGraphs } from '../../domain/blueprints/diff';
+import { cachedQuery, cachedRead } from '../../trpc/cached-read';
 import { permission, router } from '../../trpc/procedures';
 import {
   ZBlueprintDetail, ZBlueprintIdInput, ZBlueprintList, ZCreateBlueprintInput, ZDiffInput, ZListBlueprintsInput,
@@ -34,63 +35,47 @@ const ZDiffOutput = z.object({
   diff: z.custom<ReturnType<typeof diffGraphs>>(),
 });
 
+/** The cacheable reads, declared once for the procedures and the front cache layer. */
+export const blueprintReads = {
+  list: cachedRead({ resource: 'blueprint', action: 'read', input: ZListBlueprintsInput, output: ZBlueprintList, tags: () => [blueprintTags.lists] }),
+  byId: cachedRead({ resource: 'blueprint', action: 'read', input: ZBlueprintIdInput, output: ZBlueprintDetail, tags: (i) => [blueprintTags.one(i.id)] }),
+  versions: cachedRead({ resource: 'blueprint', action: 'read', input: ZBlueprintIdInput, output: z.array(ZVersionSummary), tags: (i) => [blueprintTags.one(i.id)] }),
+  // A saved version never changes, so it and diffs between versions cache for the maximum TTL, with no tag.
+  version: cachedRead({ resource: 'blueprint', action: 'read', input: ZVersionInput, output: ZVersionDetail, tags: () => [], ttlSeconds: 3600 }),
+  diff: cachedRead({ resource: 'blueprint', action: 'read', input: ZDiffInput, output: ZDiffOutput, tags: () => [], ttlSeconds: 3600 }),
+};
+
 export const blueprintsRouter = router({
-  list: permission('blueprint', 'read')
-    .input(ZListBlueprintsInput)
-    .output(ZBlueprintList)
-    .query(({ ctx, input, path }) =>
-      ctx.cache.read({ path, input, tags: [blueprintTags.lists] }, async () => {
-        const { items, total } = await ctx.tx((tx) => listBlueprints(tx, { tenantId: ctx.tenant.id, ...input }), { readOnly: true });
-        return { items, total, page: input.page, pageSize: input.pageSize };
-      }),
-    ),
+  list: cachedQuery(blueprintReads.list, async (ctx, input) => {
+    const { items, total } = await ctx.tx((tx) => listBlueprints(tx, { tenantId: ctx.tenant.id, ...input }), { readOnly: true });
+    return { items, total, page: input.page, pageSize: input.pageSize };
+  }),
 
-  byId: permission('blueprint', 'read')
-    .input(ZBlueprintIdInput)
-    .output(ZBlueprintDetail)
-    .query(({ ctx, input, path }) =>
-      ctx.cache.read({ path, input, tags: [blueprintTags.one(input.id)] }, () =>
-        ctx.tx((tx) => getBlueprint(tx, { tenantId: ctx.tenant.id, id: input.id }), { readOnly: true }),
-      ),
-    ),
+  byId: cachedQuery(blueprintReads.byId, (ctx, input) =>
+    ctx.tx((tx) => getBlueprint(tx, { tenantId: ctx.tenant.id, id: input.id }), { readOnly: true }),
+  ),
 
-  versions: permission('blueprint', 'read')
-    .input(ZBlueprintIdInput)
-    .output(z.array(ZVersionSummary))
-    .query(({ ctx, input, path }) =>
-      ctx.cache.read({ path, input, tags: [blueprintTags.one(input.id)] }, () =>
-        ctx.tx(async (tx) => {
-          await getBlueprintOwner(tx, { tenantId: ctx.tenant.id, id: input.id });
-          return listBlueprintVersions(tx, { tenantId: ctx.tenant.id, blueprintId: input.id });
-        }, { readOnly: true }),
-      ),
-    ),
+  versions: cachedQuery(blueprintReads.versions, (ctx, input) =>
+    ctx.tx(async (tx) => {
+      await getBlueprintOwner(tx, { tenantId: ctx.tenant.id, id: input.id });
+      return listBlueprintVersions(tx, { tenantId: ctx.tenant.id, blueprintId: input.id });
+    }, { readOnly: true }),
+  ),
 
-  // A saved version never changes, so it and diffs between versions cache for the maximum TTL.
-  version: permission('blueprint', 'read')
-    .input(ZVersionInput)
-    .output(ZVersionDetail)
-    .query(({ ctx, input, path }) =>
-      ctx.cache.read({ path, input, tags: [], ttlSeconds: 3600 }, () =>
-        ctx.tx((tx) => getBlueprintVersion(tx, { tenantId: ctx.tenant.id, blueprintId: input.id, number: input.number }), { readOnly: true }),
-      ),
-    ),
+  version: cachedQuery(blueprintReads.version, (ctx, input) =>
+    ctx.tx((tx) => getBlueprintVersion(tx, { tenantId: ctx.tenant.id, blueprintId: input.id, number: input.number }), { readOnly: true }),
+  ),
 
-  diff: permission('blueprint', 'read')
-    .input(ZDiffInput)
-    .output(ZDiffOutput)
-    .query(({ ctx, input, path }) =>
-      ctx.cache.read({ path, input, tags: [], ttlSeconds: 3600 }, () =>
-        ctx.tx(async (tx) => {
-          const tenantId = ctx.tenant.id;
-          const from = await getBlueprintVersion(tx, { tenantId, blueprintId: input.id, number: input.from, field: 'from' });
-          const to = await getBlueprintVersion(tx, { tenantId, blueprintId: input.id, number: input.to, field: 'to' });
-          const { graph: before, ...fromSummary } = from;
-          const { graph: after, ...toSummary } = to;
-          return { from: fromSummary, to: toSummary, diff: diffGraphs(before, after) };
-        }, { readOnly: true }),
-      ),
-    ),
+  diff: cachedQuery(blueprintReads.diff, (ctx, input) =>
+    ctx.tx(async (tx) => {
+      const tenantId = ctx.tenant.id;
+      const from = await getBlueprintVersion(tx, { tenantId, blueprintId: input.id, number: input.from, field: 'from' });
+      const to = await getBlueprintVersion(tx, { tenantId, blueprintId: input.id, number: input.to, field: 'to' });
+      const { graph: before, ...fromSummary } = from;
+      const { graph: after, ...toSummary } = to;
+      return { from: fromSummary, to: toSummary, diff: diffGraphs(before, after) };
+    }, { readOnly: true }),
+  ),
 
   create: permission('blueprint', 'create')
     .input(ZCreateBlueprintInput)

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { Scheduler } from './scheduler';
+
+describe('Scheduler (ramping VUs with think time)', () => {
+  it('runs each VU as a loop, never more at once than the target, and stops them all at the end', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const perVu = new Map<number, number>();
+    const scheduler = new Scheduler({
+      stages: [
+        { seconds: 0.2, target: 4 },
+        { seconds: 0.4, target: 4 },
+      ],
+      iterate: async (index) => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        perVu.set(index, (perVu.get(index) ?? 0) + 1);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight -= 1;
+      },
+      thinkMs: () => 20,
+    });
+    const { seconds, unfinished } = await scheduler.run();
+    expect(peak).toBeLessThanOrEqual(4);
+    expect([...perVu.keys()].sort()).toEqual([0, 1, 2, 3]);
+    // 4 VUs for ~0.4 s at ~25 ms per iteration, the ramp adding a little: well over a handful each, far from a hot loop.
+    for (const n of perVu.values()) expect(n).toBeGreaterThan(3);
+    for (const n of perVu.values()) expect(n).toBeLessThan(40);
+    expect(unfinished).toBe(0);
+    expect(seconds).toBeGreaterThanOrEqual(0.6);
+    expect(scheduler.running).toBe(0);
+  });
+
+  it('keeps running when an iteration throws, reporting the error', async () => {
+    const errors: unknown[] = [];
+    const scheduler = new Scheduler({
+      stages: [{ seconds: 0.2, target: 1 }],
+      iterate: async () => {
+        throw new Error('boom');
+      },
+      thinkMs: () => 10,
+      onError: (e) => errors.push(e),
+    });
+    await scheduler.run();
+    expect(errors.length).toBeGreaterThan(1);
+  });
+});

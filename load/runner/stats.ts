@@ -1,0 +1,180 @@
+/**
+ * Percentiles as k6 computes them (linear interpolation between the two closest ranks over n - 1), so a p95 from
+ * this runner and one from k6 over the same samples are the same number.
+ */
+export function percentile(sorted: ArrayLike<number>, pct: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  if (n === 1) return sorted[0]!;
+  const i = (pct / 100) * (n - 1);
+  const lo = sorted[Math.floor(i)]!;
+  const hi = sorted[Math.ceil(i)]!;
+  return lo + (hi - lo) * (i - Math.floor(i));
+}
+
+export interface TTrendSummary {
+  count: number;
+  min: number;
+  avg: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export function summarize(sorted: ArrayLike<number>): TTrendSummary {
+  const n = sorted.length;
+  if (n === 0) return { count: 0, min: NaN, avg: NaN, p50: NaN, p90: NaN, p95: NaN, p99: NaN, max: NaN };
+  return {
+    count: n,
+    min: sorted[0]!,
+    avg: mean(sorted),
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[n - 1]!,
+  };
+}
+
+export function mean(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i]!;
+  return values.length === 0 ? NaN : sum / values.length;
+}
+
+/** Typed-array sort is numeric (a plain array's default sort compares strings). */
+export const sortedCopy = (values: readonly number[]): Float64Array => Float64Array.from(values).sort();
+
+/**
+ * Log-bucketed latency histogram (2 % buckets) for the live display: adding is O(1) and a percentile is a scan
+ * of a few hundred buckets, so the progress line never sorts the samples while the run is being measured.
+ */
+export class LiveHistogram {
+  private static readonly BASE = Math.log(1.02);
+  private readonly buckets = new Uint32Array(1200);
+  private n = 0;
+
+  add(ms: number): void {
+    const i = ms <= 0.01 ? 0 : Math.min(this.buckets.length - 1, Math.ceil(Math.log(ms / 0.01) / LiveHistogram.BASE));
+    this.buckets[i]! += 1;
+    this.n += 1;
+  }
+
+  get count(): number {
+    return this.n;
+  }
+
+  /** The upper bound of the bucket holding the pct-th sample: at most 2 % above the exact value. */
+  percentile(pct: number): number {
+    if (this.n === 0) return NaN;
+    const rank = Math.ceil((pct / 100) * this.n);
+    let seen = 0;
+    for (let i = 0; i < this.buckets.length; i++) {
+      seen += this.buckets[i]!;
+      if (seen >= rank) return 0.01 * Math.exp(i * LiveHistogram.BASE);
+    }
+    return NaN;
+  }
+}
+
+export type TCacheHeader = 'HIT' | 'MISS' | 'ERROR' | 'BYPASS';
+
+export interface TSample {
+  procedure: string;
+  /** HTTP status; 0 when the request never got one (connection refused, reset, timeout). */
+  status: number;
+  ms: number;
+  cache: TCacheHeader | null;
+}
+
+export interface TStatusCounts {
+  total: number;
+  ok: number;
+  /** 4xx other than 429. */
+  client: number;
+  throttled429: number;
+  /** 5xx other than 503. */
+  server: number;
+  unavailable503: number;
+  network: number;
+}
+
+const zeroCounts = (): TStatusCounts => ({ total: 0, ok: 0, client: 0, throttled429: 0, server: 0, unavailable503: 0, network: 0 });
+
+export const errorCount = (c: TStatusCounts): number => c.client + c.throttled429 + c.server + c.unavailable503 + c.network;
+
+function countStatus(c: TStatusCounts, status: number): void {
+  c.total += 1;
+  if (status === 0) c.network += 1;
+  else if (status === 429) c.throttled429 += 1;
+  else if (status === 503) c.unavailable503 += 1;
+  else if (status >= 500) c.server += 1;
+  else if (status >= 400) c.client += 1;
+  else c.ok += 1;
+}
+
+interface TProcedureStats {
+  latencies: number[];
+  counts: TStatusCounts;
+  cache: Record<TCacheHeader, number>;
+}
+
+/** Everything measured during a run. Samples are kept whole: exact percentiles at the end, as k6 reports them. */
+export class Recorder {
+  readonly procedures = new Map<string, TProcedureStats>();
+  readonly checks = new Map<string, { passes: number; fails: number }>();
+  readonly live = new LiveHistogram();
+  readonly totals = zeroCounts();
+  readonly cache: Record<TCacheHeader, number> = { HIT: 0, MISS: 0, ERROR: 0, BYPASS: 0 };
+  iterations = 0;
+  /** Status codes seen per procedure that were not 2xx, with one example message each, for the summary. */
+  readonly failures = new Map<string, { count: number; example: string }>();
+
+  record(s: TSample): void {
+    let p = this.procedures.get(s.procedure);
+    if (!p) {
+      p = { latencies: [], counts: zeroCounts(), cache: { HIT: 0, MISS: 0, ERROR: 0, BYPASS: 0 } };
+      this.procedures.set(s.procedure, p);
+    }
+    p.latencies.push(s.ms);
+    countStatus(p.counts, s.status);
+    countStatus(this.totals, s.status);
+    if (s.cache) {
+      p.cache[s.cache] += 1;
+      this.cache[s.cache] += 1;
+    }
+    this.live.add(s.ms);
+  }
+
+  failure(procedure: string, status: number, message: string): void {
+    const key = `${procedure} ${status}`;
+    const known = this.failures.get(key);
+    if (known) known.count += 1;
+    else this.failures.set(key, { count: 1, example: message.slice(0, 160) });
+  }
+
+  check(name: string, ok: boolean): boolean {
+    let c = this.checks.get(name);
+    if (!c) {
+      c = { passes: 0, fails: 0 };
+      this.checks.set(name, c);
+    }
+    if (ok) c.passes += 1;
+    else c.fails += 1;
+    return ok;
+  }
+
+  allLatencies(): number[] {
+    const all: number[] = [];
+    for (const p of this.procedures.values()) for (const v of p.latencies) all.push(v);
+    return all;
+  }
+}
+
+/** HIT / (HIT + MISS + ERROR) over responses that carried x-cache; BYPASS (cache switched off) is not a read. */
+export function cacheHitRate(c: Record<TCacheHeader, number>): { hits: number; reads: number; rate: number | null } {
+  const reads = c.HIT + c.MISS + c.ERROR;
+  return { hits: c.HIT, reads, rate: reads === 0 ? null : c.HIT / reads };
+}
