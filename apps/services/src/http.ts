@@ -1,7 +1,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { TDeps } from './deps';
-import { appRouter } from './routers/app.router';
+import { createFrontCache } from './front-cache';
+import { appRouter, cachedReadSpecs } from './routers/app.router';
 import { cacheHeader, contextFromHeaders } from './trpc/context';
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
@@ -39,9 +40,17 @@ export function createRequestListener(deps: TDeps): RequestListener {
       return header ? { headers: { 'x-cache': header } } : {};
     },
   });
+  const front = createFrontCache(deps, cachedReadSpecs);
   return (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
-    if (url.startsWith('/trpc/')) return void trpc(req, res);
+    if (url.startsWith('/trpc/')) {
+      return void front(req, res).then(
+        (served) => {
+          if (!served) trpc(req, res);
+        },
+        () => trpc(req, res),
+      );
+    }
     if (url === '/healthz') return json(res, 200, { ok: true });
     if (url === '/readyz') {
       return void readiness(deps).then((r) => json(res, r.ready ? 200 : 503, r), (e: unknown) => json(res, 503, { ready: false, error: String(e) }));

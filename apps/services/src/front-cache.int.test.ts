@@ -1,0 +1,95 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRequestListener } from './http';
+import { makeDeps, scratchTenant, seededUsers, tokenFor } from './testing/harness';
+import { smallGraph } from './testing/graphs';
+import { createClient } from '@dharma/sdk/client';
+
+const deps = makeDeps();
+let server: Server;
+let base: string;
+let scratch: Awaited<ReturnType<typeof scratchTenant>>;
+let token: string;
+let id: string;
+
+beforeAll(async () => {
+  server = createServer(createRequestListener(deps));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  scratch = await scratchTenant('front');
+  token = await tokenFor(scratch.admin, deps.env.AUTH_SECRET);
+  const client = createClient(base, token);
+  id = (await client.blueprints.create.mutate({ projectId: scratch.projectId, name: 'Front', cloud: 'aws', graph: smallGraph() })).id;
+  await client.blueprints.saveVersion.mutate({ id, baseVersion: 1, graph: smallGraph('t3.large'), message: 'two' });
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await deps.close();
+});
+
+const get = (path: string, input: unknown, bearer = token) =>
+  fetch(`${base}/trpc/${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`, { headers: { authorization: `Bearer ${bearer}` } });
+
+describe('front cache layer', () => {
+  it('answers hits with the same bytes tRPC sent on the miss, for every cached read', async () => {
+    const reads: [string, unknown][] = [
+      ['blueprints.byId', { id }],
+      ['blueprints.list', {}],
+      ['blueprints.list', { cloud: 'aws', search: 'fro', pageSize: 5 }],
+      ['blueprints.versions', { id }],
+      ['blueprints.version', { id, number: 1 }],
+      ['blueprints.diff', { id, from: 1, to: 2 }],
+      ['projects.list', undefined],
+    ];
+    for (const [path, input] of reads) {
+      const miss = await get(path, input);
+      const hit = await get(path, input);
+      expect([miss.status, hit.status], path).toEqual([200, 200]);
+      expect([miss.headers.get('x-cache'), hit.headers.get('x-cache')], path).toEqual(['MISS', 'HIT']);
+      expect(hit.headers.get('content-type'), path).toBe(miss.headers.get('content-type'));
+      expect(await hit.text(), path).toBe(await miss.text());
+    }
+  });
+
+  it('treats an input with defaults filled in and the same input spelled out as one entry', async () => {
+    await get('blueprints.list', { search: 'front-defaults' });
+    const explicit = await get('blueprints.list', { search: 'front-defaults', archived: 'live', page: 1, pageSize: 20 });
+    expect(explicit.headers.get('x-cache')).toBe('HIT');
+  });
+
+  it('never serves a cached entry to a caller tRPC would refuse', async () => {
+    await get('blueprints.byId', { id });
+    expect((await get('blueprints.byId', { id })).headers.get('x-cache')).toBe('HIT');
+    const users = await seededUsers(deps);
+    const other = await get('blueprints.byId', { id }, await tokenFor(users.ada, deps.env.AUTH_SECRET));
+    expect(other.status).toBe(404);
+    const expired = await get('blueprints.byId', { id }, await tokenFor(scratch.admin, deps.env.AUTH_SECRET, -5));
+    expect(expired.status).toBe(401);
+    const forged = await get('blueprints.byId', { id }, await tokenFor({ ...scratch.admin, userId: users.ada.userId }, deps.env.AUTH_SECRET));
+    expect(forged.status).toBe(403);
+    const noAuth = await fetch(`${base}/trpc/blueprints.byId?input=${encodeURIComponent(JSON.stringify({ id }))}`);
+    expect(noAuth.status).toBe(401);
+    expect((await get('blueprints.byId', { id: 'nope' })).status).toBe(400);
+  });
+
+  it('stops serving an entry the moment a mutation invalidates it', async () => {
+    const client = createClient(base, token);
+    await get('blueprints.byId', { id });
+    const before = (await (await get('blueprints.byId', { id })).json()) as { result: { data: { currentVersion: number } } };
+    await client.blueprints.saveVersion.mutate({ id, baseVersion: before.result.data.currentVersion, graph: smallGraph('t3.2xlarge'), message: 'three' });
+    const after = await get('blueprints.byId', { id });
+    expect(after.headers.get('x-cache')).toBe('MISS');
+    expect(((await after.json()) as { result: { data: { currentVersion: number } } }).result.data.currentVersion).toBe(before.result.data.currentVersion + 1);
+  });
+
+  it('leaves batched requests to tRPC', async () => {
+    await get('blueprints.byId', { id });
+    const batch = await fetch(`${base}/trpc/blueprints.byId,blueprints.byId?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { id }, 1: { id } }))}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(batch.status).toBe(200);
+    const body = (await batch.json()) as { result: { data: { id: string } } }[];
+    expect(body.map((b) => b.result.data.id)).toEqual([id, id]);
+  });
+});
