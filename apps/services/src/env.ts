@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { authEnvShape } from '@dharma/auth/env';
 import { dbEnvShape, parseEnv, ZPostgresUrl } from '@dharma/db/env';
 
+/** Router names, as mounted in routers/app.router.ts (checked there at compile time). */
+export const ROUTER_NAMES = ['health', 'identity', 'projects', 'blueprints', 'monitoring'] as const;
+
 const ZBool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 
 export const servicesEnvShape = {
@@ -16,6 +19,17 @@ export const servicesEnvShape = {
   CACHE_ENABLED: ZBool.default(true),
   CACHE_TTL_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(3600).default(60),
   CACHE_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(5).max(5000).default(100),
+  /** Comma-separated router names this process serves (for example `blueprints,projects`); default all. */
+  SERVICES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '' || v.trim() === '*') return null;
+      const names = v.split(',').map((s) => s.trim()).filter(Boolean);
+      const unknown = names.filter((n) => !(ROUTER_NAMES as readonly string[]).includes(n));
+      if (unknown.length > 0) ctx.addIssue({ code: 'custom', message: `unknown router(s) ${unknown.join(', ')}; known: ${ROUTER_NAMES.join(', ')}` });
+      return new Set(names);
+    }),
   MAX_BODY_BYTES: z.coerce.number({ error: 'must be a number' }).int().min(1024).default(1_048_576),
 };
 

@@ -151,6 +151,26 @@ describe('bad input gets a 4xx naming the field, never a 500, and writes nothing
   });
 });
 
+describe('running a subset of routers (SERVICES)', () => {
+  it('serves only the named routers and names the bad variable otherwise', async () => {
+    const subset = makeDeps({ SERVICES: 'health,identity' });
+    const s = createServer(createRequestListener(subset));
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+      expect((await fetch(`${url}/trpc/health.ping`)).status).toBe(200);
+      const off = await fetch(`${url}/trpc/blueprints.list`, { headers: { authorization: `Bearer ${adaToken}` } });
+      expect(off.status).toBe(404);
+      expect(((await off.json()) as { error: { message: string } }).error.message).toContain('not served by this process');
+      expect((await fetch(`${url}/trpc/health.ping,blueprints.list?batch=1`)).status).toBe(404);
+    } finally {
+      await new Promise((resolve) => s.close(resolve));
+      await subset.close();
+    }
+    expect(() => makeDeps({ SERVICES: 'blueprints,billing' })).toThrow(/SERVICES: unknown router\(s\) billing/);
+  });
+});
+
 describe('probes and metrics', () => {
   it('says in x-cache whether a read was served from the cache', async () => {
     const url = `${base}/trpc/blueprints.versions?input=${encodeURIComponent(JSON.stringify({ id: blueprintId }))}`;

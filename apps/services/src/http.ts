@@ -44,6 +44,12 @@ export function createRequestListener(deps: TDeps): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
     if (url.startsWith('/trpc/')) {
+      const enabled = deps.env.SERVICES;
+      if (enabled) {
+        const paths = decodeURIComponent(url.slice(6).split('?')[0] ?? '').split(',');
+        const off = paths.find((p) => !enabled.has(p.split('.')[0] ?? ''));
+        if (off !== undefined) return json(res, 404, { error: { message: `${off}: not served by this process (SERVICES=${[...enabled].join(',')})`, code: -32004, data: { code: 'NOT_FOUND', httpStatus: 404 } } });
+      }
       return void front(req, res).then(
         (served) => {
           if (!served) trpc(req, res);

@@ -1,3 +1,4 @@
+import type { ROUTER_NAMES } from '../env';
 import { router } from '../trpc/procedures';
 import type { TCachedReadSpec } from '../trpc/cached-read';
 import { blueprintReads, blueprintsRouter } from './blueprints/blueprints.router';
@@ -15,6 +16,11 @@ export const appRouter = router({
 });
 
 export type AppRouter = typeof appRouter;
+
+// Compile-time check that env.ts's router names (which validate SERVICES) are exactly the mounted ones.
+type TMounted = keyof typeof appRouter._def.record;
+type TNamed = (typeof ROUTER_NAMES)[number];
+export const routerNamesMatch: [TMounted] extends [TNamed] ? ([TNamed] extends [TMounted] ? true : never) : never = true;
 
 const prefixed = (prefix: string, specs: Record<string, TCachedReadSpec<never, never>>) =>
   Object.fromEntries(Object.entries(specs).map(([name, spec]) => [`${prefix}.${name}`, spec]));
