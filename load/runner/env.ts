@@ -12,6 +12,8 @@ export function loadRunnerEnv(source: NodeJS.ProcessEnv = process.env) {
       REDIS_URL: z.string().optional(),
       AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
       PGBOUNCER_ADMIN_URL: ZPostgresUrl.optional(),
+      /** The stack's folder (pidfiles of Postgres, PgBouncer, Redis), for the CPU breakdown. */
+      STACK_DIR: z.string().optional(),
     },
     source,
   );

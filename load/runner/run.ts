@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot, startProcess, stopProcess } from '../bench/processes';
+import { pidsFromFiles, startCpuMeter } from './cpu';
 import { loadRunnerEnv, servicesEnv } from './env';
 import { createTrpcClient } from './http';
 import { createMixPicker, seededRandom, thinkTimeMs } from './mix';
@@ -105,9 +106,12 @@ async function main(): Promise<number> {
     process.stderr.write(`load: ${name}${plan.variant === 'quick' ? ' (quick)' : ''}, up to ${peak} VUs for ${scheduler.totalSeconds}s against ${url}, run id ${runId}\n`);
     const startedAt = new Date().toISOString();
     const sampler = await startPgbouncerSampler(env.PGBOUNCER_ADMIN_URL);
+    const stackDir = env.STACK_DIR ?? resolve(repoRoot, '.stack');
+    const cpuMeter = startCpuMeter(services?.pid, pidsFromFiles(['pg/data/postmaster.pid', 'pgbouncer/pgbouncer.pid', 'redis/redis.pid'].map((f) => resolve(stackDir, f))));
     const progress = startProgress(scheduler, recorder);
     const { seconds, unfinished } = await scheduler.run();
     progress.stop();
+    const cpuReport = cpuMeter.stop();
     const pgbouncer = await sampler.stop();
     if (unfinished > 0) process.stderr.write(`load: ${unfinished} VUs were still in a request when the graceful stop ran out\n`);
 
@@ -117,6 +121,7 @@ async function main(): Promise<number> {
       { runId, url, managedServices: services !== undefined, scenariosFile: relative(repoRoot, scenariosPath), startedAt, seconds, peakVus: peak, machine: { cores: cpu.length, cpu: cpu[0]?.model.trim() ?? 'unknown cpu', node: process.version } },
       recorder,
       pgbouncer,
+      cpuReport,
     );
 
     if (!values['keep-data']) {

@@ -31,6 +31,16 @@ describe('Scheduler (ramping VUs with think time)', () => {
     expect(scheduler.running).toBe(0);
   });
 
+  it('ends promptly: a VU whose request outlives the last stage skips its think time', async () => {
+    const scheduler = new Scheduler({
+      stages: [{ seconds: 0.2, target: 2 }],
+      iterate: () => new Promise((r) => setTimeout(r, 150)),
+      thinkMs: () => 5_000,
+    });
+    const { seconds } = await scheduler.run();
+    expect(seconds).toBeLessThan(0.6);
+  });
+
   it('keeps running when an iteration throws, reporting the error', async () => {
     const errors: unknown[] = [];
     const scheduler = new Scheduler({

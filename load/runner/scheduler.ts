@@ -94,6 +94,7 @@ export class Scheduler {
   }
 
   private until(condition: () => boolean): Promise<void> {
+    if (condition()) return Promise.resolve();
     return new Promise((resolveWait) => {
       const check = () => {
         if (!condition()) return;
@@ -106,6 +107,7 @@ export class Scheduler {
 
   /** Think time, cut short when the VU is no longer wanted (ramp-down or the end of the run). */
   private sleep(index: number, ms: number): Promise<void> {
+    if (!this.active(index)) return Promise.resolve();
     return new Promise((resolveSleep) => {
       const finish = () => {
         clearTimeout(timer);

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { TCpuReport } from './cpu';
 import type { TPoolResult } from './pgbouncer';
 import { describeStages, formatDuration, type TRunPlan } from './scenarios';
 import { cacheHitRate, errorCount, sortedCopy, summarize, type Recorder, type TTrendSummary } from './stats';
@@ -28,7 +29,7 @@ export interface TProcedureSummary {
 
 export type TLoadSummary = ReturnType<typeof buildSummary>;
 
-export function buildSummary(plan: TRunPlan, meta: TRunMeta, rec: Recorder, pgbouncer: TPoolResult) {
+export function buildSummary(plan: TRunPlan, meta: TRunMeta, rec: Recorder, pgbouncer: TPoolResult, cpu: TCpuReport | null) {
   const all = sortedCopy(rec.allLatencies());
   const t = rec.totals;
   const errors = errorCount(t);
@@ -91,6 +92,7 @@ export function buildSummary(plan: TRunPlan, meta: TRunMeta, rec: Recorder, pgbo
     },
     cache: { ...cache, misses: rec.cache.MISS, errors: rec.cache.ERROR, bypass: rec.cache.BYPASS },
     pgbouncer,
+    cpu,
     thresholds,
     passed: thresholds.every((r) => r.passed),
   };
@@ -119,8 +121,15 @@ export function formatSummary(s: TLoadSummary): string {
     `    k6 plan ${k6.peakVus} VUs over ${formatDuration(k6.seconds)} (${describeStages(k6.stages)}) -> here ${s.peakVus} VUs over ${formatDuration(s.plan.stages.reduce((a, st) => a + st.seconds, 0))}:`,
     `    VUs x${scaling.vuFactor.toFixed(3)}, duration x${scaling.durationFactor.toFixed(3)}${scaling.overrides.length ? ` (overrides: ${scaling.overrides.join(' ')})` : ''}; same mix, think time and thresholds.`,
     `    Absolute latencies here include CPU contention with the generator; compare runs on the same machine, not with a k6 run.`,
-    '',
   );
+  if (s.cpu) {
+    const c = s.cpu;
+    const p = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(0)}%`);
+    out.push(
+      `  CPU during the run (100% = one core, ${c.cores * 100}% = the machine): busy ${p(c.machineBusyPct)}; this runner ${p(c.runnerPct)}, ${c.servicesPct === null ? '' : `services ${p(c.servicesPct)}, `}Postgres+PgBouncer+Redis ${p(c.stackPct)}, other processes${c.servicesPct === null ? ' (the services among them: --url)' : ''} ${p(c.otherPct)}`,
+    );
+  }
+  out.push('');
   out.push('  █ THRESHOLDS', '');
   for (const r of s.thresholds) out.push(`    ${r.passed ? '✓' : '✗'} ${r.name.padEnd(36)} measured ${formatValue(r)}`);
   out.push('', '  █ TOTAL RESULTS', '');
