@@ -1,0 +1,216 @@
+'use client';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { CLOUDS } from '@dharma/db/blueprint-graph';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { checkMeta, focusFirstInvalid } from '../../lib/blueprint-form';
+import { toApiError, type TFieldIssue } from '../../lib/errors';
+import { COPY_SOURCES_INPUT } from '../../lib/list-params';
+import { emptyGraphForm, formToGraph, graphToForm, issuesAt, type TGraphForm } from '../../lib/graph-form';
+import { canCreateBlueprint } from '../../lib/roles';
+import { useTRPC } from '../../lib/trpc/client';
+import { useDebounced } from '../../lib/use-debounced';
+import { useSessionUser } from '../shell/session-context';
+import { Field } from '../ui/field';
+import { ErrorState } from '../ui/states';
+import { FormIssues } from './form-issues';
+import { GraphEditor } from './graph-editor';
+
+export function NewBlueprint() {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const router = useRouter();
+  const user = useSessionUser();
+  const projects = useQuery(trpc.projects.list.queryOptions());
+  // The newest live blueprints are offered at once; typing narrows the choice to any blueprint by name.
+  const [copySearch, setCopySearch] = useState('');
+  const sourceSearch = useDebounced(copySearch.trim());
+  const sources = useQuery(
+    trpc.blueprints.list.queryOptions(sourceSearch ? { ...COPY_SOURCES_INPUT, search: sourceSearch } : COPY_SOURCES_INPUT, { placeholderData: keepPreviousData }),
+  );
+
+  const [projectId, setProjectId] = useState('');
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [cloud, setCloud] = useState<string>('aws');
+  const [message, setMessage] = useState('');
+  const [start, setStart] = useState<'empty' | 'copy'>('empty');
+  const [sourceId, setSourceId] = useState('');
+  const [copyError, setCopyError] = useState<unknown>(null);
+  const [copying, setCopying] = useState(false);
+  const [form, setForm] = useState<TGraphForm>(emptyGraphForm);
+  const [issues, setIssues] = useState<TFieldIssue[]>([]);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const create = useMutation(
+    trpc.blueprints.create.mutationOptions({
+      onSuccess: async ({ id }) => {
+        await qc.invalidateQueries({ queryKey: trpc.blueprints.pathKey() });
+        router.push(`/blueprints/${id}`);
+      },
+      onError: (error) => {
+        const e = toApiError(error);
+        setIssues(e.issues);
+        setFailure(e.message);
+        focusFirstInvalid();
+      },
+    }),
+  );
+
+  const chooseProject = (id: string) => {
+    setProjectId(id);
+    const primary = projects.data?.find((p) => p.id === id)?.primaryCloud;
+    if (primary && primary !== 'multi') setCloud(primary);
+  };
+
+  const copyFrom = async (id: string) => {
+    setSourceId(id);
+    setCopyError(null);
+    if (!id) return setForm(emptyGraphForm());
+    setCopying(true);
+    try {
+      const source = await qc.fetchQuery(trpc.blueprints.byId.queryOptions({ id }));
+      setForm(graphToForm(source.graph));
+      setCloud(source.cloud);
+    } catch (error) {
+      setCopyError(error);
+    } finally {
+      setCopying(false);
+    }
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setFailure(null);
+    const meta = checkMeta({ name, description, message }, { messageRequired: false });
+    if (!projectId) meta.unshift({ field: 'projectId', message: 'choose a project' });
+    const { graph, issues: graphIssues } = formToGraph(form);
+    const all = [...meta, ...graphIssues];
+    setIssues(all);
+    if (all.length > 0 || !graph) {
+      focusFirstInvalid();
+      return;
+    }
+    create.mutate({
+      projectId,
+      name: name.trim(),
+      description: description.trim(),
+      cloud: cloud as (typeof CLOUDS)[number],
+      graph,
+      ...(message.trim() ? { message: message.trim() } : {}),
+    });
+  };
+
+  if (!canCreateBlueprint(user.roles)) {
+    return <div className="alert alert-warning" data-testid="no-create-permission">Your roles ({user.roles.join(', ')}) do not allow creating blueprints.</div>;
+  }
+  const err = (k: string) => issuesAt(issues, k);
+  const invalid = (base: string, k: string) => (err(k).length ? `${base} invalid` : base);
+
+  return (
+    <form className="stack" onSubmit={submit} noValidate data-testid="new-form">
+      <div className="muted small">
+        <Link href="/blueprints">Blueprints</Link> / New
+      </div>
+      <div className="page-header">
+        <div>
+          <h1>New blueprint</h1>
+          <div className="subtitle">Saved as version 1. Every later save creates a new, immutable version.</div>
+        </div>
+      </div>
+      {projects.isError && <ErrorState error={projects.error} title="Could not load projects" />}
+      <FormIssues issues={issues} message={failure} />
+
+      <div className="card card-body stack">
+        <div className="grid-3">
+          <Field label="Project" htmlFor="projectId" errors={err('projectId')}>
+            <select id="projectId" className={invalid('select', 'projectId')} value={projectId} onChange={(e) => chooseProject(e.target.value)} data-testid="project">
+              <option value="">— choose a project —</option>
+              {(projects.data ?? []).map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Name" htmlFor="name" errors={err('name')} hint="Unique among the project's live blueprints.">
+            <input id="name" className={invalid('input', 'name')} value={name} onChange={(e) => setName(e.target.value)} data-testid="name" />
+          </Field>
+          <Field label="Cloud" htmlFor="cloud" errors={err('cloud')}>
+            <select id="cloud" className={invalid('select', 'cloud')} value={cloud} onChange={(e) => setCloud(e.target.value)} data-testid="cloud">
+              {CLOUDS.map((c) => (
+                <option key={c} value={c}>
+                  {c.toUpperCase()}
+                </option>
+              ))}
+            </select>
+          </Field>
+        </div>
+        <Field label="Description" htmlFor="description" errors={err('description')}>
+          <textarea
+            id="description"
+            className={invalid('textarea', 'description')}
+            style={{ fontFamily: 'inherit', fontSize: 14 }}
+            rows={2}
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            data-testid="description"
+          />
+        </Field>
+        <div className="grid-2">
+          <Field label="Version message" htmlFor="message" errors={err('message')} hint="Optional; defaults to “Initial version”.">
+            <input id="message" className={invalid('input', 'message')} value={message} placeholder="Initial version" onChange={(e) => setMessage(e.target.value)} data-testid="message" />
+          </Field>
+          <div className="field">
+            <span className="label">Start from</span>
+            <div className="row">
+              <label className="row small" style={{ gap: 4 }}>
+                <input type="radio" name="start" checked={start === 'empty'} onChange={() => { setStart('empty'); void copyFrom(''); }} data-testid="start-empty" />
+                Empty graph
+              </label>
+              <label className="row small" style={{ gap: 4 }}>
+                <input type="radio" name="start" checked={start === 'copy'} onChange={() => setStart('copy')} data-testid="start-copy" />
+                Copy one
+              </label>
+              {start === 'copy' && (
+                <input
+                  type="search"
+                  className="input"
+                  placeholder="Find by name…"
+                  aria-label="Find a blueprint to copy"
+                  value={copySearch}
+                  onChange={(e) => setCopySearch(e.target.value)}
+                  data-testid="copy-search"
+                />
+              )}
+              {start === 'copy' && (
+                <select className="select" aria-label="Blueprint to copy" value={sourceId} onChange={(e) => void copyFrom(e.target.value)} disabled={copying} data-testid="copy-source">
+                  <option value="">{sources.data && sources.data.items.length === 0 ? '— no blueprint matches —' : '— choose a blueprint —'}</option>
+                  {(sources.data?.items ?? []).map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {s.name} (v{s.currentVersion}, {s.componentCount} components)
+                    </option>
+                  ))}
+                </select>
+              )}
+              {copying && <span className="muted small">Copying…</span>}
+            </div>
+          </div>
+        </div>
+        {copyError !== null && <ErrorState error={copyError} title="Could not copy that blueprint" />}
+      </div>
+
+      <GraphEditor form={form} onChange={setForm} issues={issues} defaultCloud={cloud} disabled={create.isPending || copying} />
+
+      <div className="row">
+        <button type="submit" className="btn btn-primary" disabled={create.isPending || copying} data-testid="create">
+          {create.isPending ? 'Creating…' : 'Create blueprint'}
+        </button>
+        <Link href="/blueprints" className="btn">
+          Cancel
+        </Link>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,24 @@
+'use client';
+import { createContext, useContext, type ReactNode } from 'react';
+import type { TRole } from '../../lib/roles';
+
+export interface TSessionUser {
+  id: string;
+  email: string;
+  name: string;
+  roles: TRole[];
+  tenant: { id: string; slug: string };
+}
+
+const SessionContext = createContext<TSessionUser | null>(null);
+
+export function SessionProvider({ user, children }: { user: TSessionUser; children: ReactNode }) {
+  return <SessionContext.Provider value={user}>{children}</SessionContext.Provider>;
+}
+
+/** The signed-in user, as `identity.me` reported it when the console loaded. */
+export function useSessionUser(): TSessionUser {
+  const user = useContext(SessionContext);
+  if (!user) throw new Error('useSessionUser outside SessionProvider');
+  return user;
+}

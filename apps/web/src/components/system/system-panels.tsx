@@ -1,0 +1,133 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState, type ReactNode } from 'react';
+import type { TSystemStats } from '../../lib/api-types';
+import { errorCode } from '../../lib/errors';
+import { formatTime } from '../../lib/format';
+import { useTRPC } from '../../lib/trpc/client';
+import { ErrorState, SkeletonBlock } from '../ui/states';
+import { CachePanel, DatabasePanel, PgBouncerPanel } from './panels';
+import { Sparkline } from './sparkline';
+
+const REFRESH_MS = 2000;
+const KEEP = 60;
+
+export interface TSample {
+  at: string;
+  time: string;
+  hitRate: number | null;
+  opsPerSec: number | null;
+  clientsActive: number;
+  clientsWaiting: number;
+  latencyMs: number | null;
+}
+
+function toSample(s: TSystemStats): TSample {
+  return {
+    at: s.at,
+    time: formatTime(s.at),
+    hitRate: s.cache.hitRate === null ? null : Math.round(s.cache.hitRate * 1000) / 10,
+    opsPerSec: s.cache.opsPerSec,
+    clientsActive: s.pgbouncer.pools.reduce((n, p) => n + p.clActive, 0),
+    clientsWaiting: s.pgbouncer.pools.reduce((n, p) => n + p.clWaiting, 0),
+    latencyMs: s.database.latencyMs,
+  };
+}
+
+/** Live infrastructure figures, refreshed every 2 s; the last 60 samples feed the charts. */
+export function SystemPanels() {
+  const trpc = useTRPC();
+  const system = useQuery(
+    trpc.monitoring.system.queryOptions(undefined, {
+      staleTime: 0,
+      refetchInterval: (query) => (errorCode(query.state.error) === 'FORBIDDEN' ? false : REFRESH_MS),
+      retry: false,
+    }),
+  );
+  const [samples, setSamples] = useState<TSample[]>([]);
+  const data = system.data;
+  useEffect(() => {
+    if (!data) return;
+    setSamples((prev) => (prev[prev.length - 1]?.at === data.at ? prev : [...prev, toSample(data)].slice(-KEEP)));
+  }, [data]);
+
+  if (system.isError && errorCode(system.error) === 'FORBIDDEN') {
+    return (
+      <div className="stack">
+        <Header />
+        <div className="alert alert-warning" data-testid="system-forbidden">
+          <strong>You need the admin role to see system figures.</strong>
+          <div>{system.error.message}</div>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <div className="stack">
+      <Header at={data?.at} live={!system.isError} fetching={system.isFetching} />
+      {system.isError && <ErrorState error={system.error} title={data ? 'Refresh failed; showing the last figures' : 'Could not load system figures'} />}
+      {!data ? (
+        <div className="card card-body">
+          <SkeletonBlock lines={6} />
+        </div>
+      ) : (
+        <>
+          <div className="grid-2">
+            <DatabasePanel db={data.database} />
+            <CachePanel cache={data.cache} />
+          </div>
+          <div className="grid-3">
+            <ChartCard title="Cache hit rate">
+              <Sparkline testId="chart-hit-rate" data={samples} unit="%" series={[{ key: 'hitRate', label: 'hit rate %', color: '#16a34a' }]} />
+            </ChartCard>
+            <ChartCard title="PgBouncer clients">
+              <Sparkline
+                testId="chart-clients"
+                data={samples}
+                series={[
+                  { key: 'clientsActive', label: 'active', color: '#2563eb' },
+                  { key: 'clientsWaiting', label: 'waiting', color: '#dc2626' },
+                ]}
+              />
+            </ChartCard>
+            <ChartCard title="Redis ops/s">
+              <Sparkline testId="chart-ops" data={samples} series={[{ key: 'opsPerSec', label: 'ops/s', color: '#7c3aed' }]} />
+            </ChartCard>
+          </div>
+          <PgBouncerPanel pgbouncer={data.pgbouncer} />
+        </>
+      )}
+    </div>
+  );
+}
+
+function Header({ at, live, fetching }: { at?: string; live?: boolean; fetching?: boolean }) {
+  return (
+    <div className="page-header">
+      <div>
+        <h1>System</h1>
+        <div className="subtitle">PgBouncer pools, database and cache, as the services see them. Refreshes every {REFRESH_MS / 1000} s.</div>
+      </div>
+      {at && (
+        <div className="row small muted">
+          <span className={`badge ${live ? 'badge-ok' : 'badge-bad'}`}>{live ? (fetching ? '● refreshing' : '● live') : '● stale'}</span>
+          Last updated <strong data-testid="last-updated">{formatTime(at)}</strong> UTC
+        </div>
+      )}
+    </div>
+  );
+}
+
+function ChartCard({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <div className="card">
+      <div className="card-header">
+        <h3>{title}</h3>
+      </div>
+      <div className="card-body" style={{ padding: '8px 8px 4px' }}>
+        {children}
+      </div>
+    </div>
+  );
+}

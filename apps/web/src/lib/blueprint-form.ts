@@ -1,0 +1,23 @@
+import type { TFieldIssue } from './errors';
+
+/** The blueprint's own fields, checked with the same limits (and messages) as the services' input schemas. */
+export function checkMeta(meta: { name: string; description: string; message: string }, { messageRequired }: { messageRequired: boolean }): TFieldIssue[] {
+  const issues: TFieldIssue[] = [];
+  const name = meta.name.trim();
+  if (name === '') issues.push({ field: 'name', message: 'must not be empty' });
+  else if (name.length > 120) issues.push({ field: 'name', message: 'must be at most 120 characters' });
+  if (meta.description.trim().length > 2000) issues.push({ field: 'description', message: 'must be at most 2000 characters' });
+  const message = meta.message.trim();
+  if (messageRequired && message === '') issues.push({ field: 'message', message: 'describe what changed' });
+  else if (message.length > 500) issues.push({ field: 'message', message: 'must be at most 500 characters' });
+  return issues;
+}
+
+/** Scrolls to and focuses the first field the issues name, so a failed save never looks like nothing happened. */
+export function focusFirstInvalid() {
+  requestAnimationFrame(() => {
+    const el = document.querySelector<HTMLElement>('.invalid, [data-testid="form-issues"]');
+    el?.scrollIntoView({ block: 'center' });
+    if (el && 'focus' in el) el.focus();
+  });
+}
