@@ -1,5 +1,5 @@
 import { readFileSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readDirectory } from '@dharma/auth/directory';
@@ -20,7 +20,7 @@ const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const env = loadBenchEnv();
 
-const ports = { bare: 4299, express: 4298, cached: 4201, uncached: 4202 };
+const ports = { bare: 4299, bareSameBody: 4297, express: 4298, cached: 4201, uncached: 4202 };
 const servicesEnv = (port: number, cache: boolean): Record<string, string> => ({
   DATABASE_URL: env.DATABASE_URL,
   REDIS_URL: env.REDIS_URL,
@@ -54,6 +54,10 @@ try {
   if (!id) throw new Error('seeded blueprint "Three-tier web app" not found');
   const byId = (port: number) => `http://127.0.0.1:${port}/trpc/blueprints.byId?input=${encodeURIComponent(JSON.stringify({ id }))}`;
   const opts = { connections, seconds, warmupSeconds: Math.min(3, seconds) };
+  const bodyFile = resolve(tmpdir(), `dharma-bench-body-${process.pid}.json`);
+  const sample = await fetch(byId(ports.cached), { headers });
+  writeFileSync(bodyFile, await sample.text());
+  procs.push(await startProcess('bare (same body)', 'load/bench/bare-server.ts', [String(ports.bareSameBody), bodyFile], {}, `http://127.0.0.1:${ports.bareSameBody}/`));
   const run = async (name: string, url: string, h?: Record<string, string>) => {
     process.stdout.write(`bench: ${name}… `);
     const m = await measure(name, { ...opts, url, headers: h });
@@ -64,6 +68,7 @@ try {
   let n = 0;
   const graph = { components: [{ id: 'q', kind: 'queue', name: 'dev-bench-queue', cloud: 'aws', region: 'eu-west-1', properties: {}, tags: {} }], relations: [] };
   await run('bare node:http (ceiling)', `http://127.0.0.1:${ports.bare}/`);
+  await run(`bare node:http, same ${Buffer.byteLength(readFileSync(bodyFile, 'utf8'))}-byte body as byId`, `http://127.0.0.1:${ports.bareSameBody}/`);
   await run('Express + pg + Redis by hand, cached read (comparison)', `http://127.0.0.1:${ports.express}/blueprints/${id}`, headers);
   await run('blueprints.byId, cached (Redis)', byId(ports.cached), headers);
   await run('blueprints.byId, uncached (PgBouncer, tenant transaction)', byId(ports.uncached), headers);

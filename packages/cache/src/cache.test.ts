@@ -108,7 +108,7 @@ describe('createCache on the memory store', () => {
     expect(await stale).toEqual({ value: 'old', status: 'miss' });
     // The stale load was written last, stamped with the pre-invalidation version...
     const [raw] = await store.mget([entryKey('dharma', T1, 'blueprints.get', 'b1')]);
-    expect(decodeEntry(raw)?.v).toBe('old');
+    expect(decodeEntry(raw)?.json).toBe('"old"');
     // ...so it is not served: the next read is a miss.
     expect(await cache.getOrLoad(params, async () => 'newer')).toEqual({ value: 'newer', status: 'miss' });
     expect(await cache.getOrLoad(params, async () => 'unused')).toEqual({ value: 'newer', status: 'hit' });

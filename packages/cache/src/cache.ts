@@ -65,7 +65,7 @@ export type TCache = {
    * A fresh entry's value, or null. Never loads, never writes; counts (and emits) only hits, so a caller that falls
    * back to `getOrLoad` on null is counted once, there. For a front layer answering hits before the framework.
    */
-  peek(params: Omit<TGetOrLoadParams, 'bypass' | 'ttlSeconds'>): Promise<{ value: unknown } | null>;
+  peek(params: Omit<TGetOrLoadParams, 'bypass' | 'ttlSeconds'>): Promise<{ json: string } | null>;
   invalidate(params: { tenantId: string; tags: readonly string[] }): Promise<{ ok: boolean }>;
   stats(): TCacheStats;
   statsByNamespace(): Record<string, TCacheCounters>;
@@ -173,8 +173,17 @@ export function createCache(options: TCacheOptions): TCache {
       const [raw, ...current] = read;
       const entry = decodeEntry(raw);
       if (entry !== null && isFresh(entry, current)) {
+        let value: T;
+        try {
+          value = (entry.json === '' ? undefined : JSON.parse(entry.json)) as T;
+        } catch (error) {
+          // A corrupt stored value: answer from the loader and count it, rather than fail the read.
+          fail(error);
+          status = 'error';
+          return { value: await loadCounted(namespace, loader), status };
+        }
         status = 'hit';
-        return { value: entry.v as T, status };
+        return { value, status };
       }
 
       let versions: string[];
@@ -257,7 +266,7 @@ export function createCache(options: TCacheOptions): TCache {
     }
   }
 
-  async function peek(p: Omit<TGetOrLoadParams, 'bypass' | 'ttlSeconds'>): Promise<{ value: unknown } | null> {
+  async function peek(p: Omit<TGetOrLoadParams, 'bypass' | 'ttlSeconds'>): Promise<{ json: string } | null> {
     assertSegment('tenantId', p.tenantId);
     assertSegment('namespace', p.namespace);
     assertTail('key', p.key);
@@ -277,7 +286,7 @@ export function createCache(options: TCacheOptions): TCache {
     if (entry === null || !isFresh(entry, current)) return null;
     counters.add(p.namespace, 'hits');
     emit({ type: 'hit', namespace: p.namespace, durationMs: performance.now() - started });
-    return { value: entry.v };
+    return { json: entry.json };
   }
 
   return {

@@ -14,8 +14,8 @@ export class CacheUsageError extends Error {
 }
 
 export type TCacheEntry = {
-  /** The cached value; absent when the loader returned undefined. */
-  v?: unknown;
+  /** The cached value as JSON text, '' when the loader returned undefined; parse it to use it. */
+  json: string;
   /** Versions of the entry's tags read before its loader ran. */
   g: string[];
 };
@@ -48,24 +48,26 @@ export function tagKey(prefix: string, tenantId: string, tag: string): string {
   return `${prefix}:t:${tenantId}:g:${tag}`;
 }
 
-/** Throws (TypeError) when the value is not JSON-serialisable (BigInt, cycles). */
+/**
+ * `<version>,<version>…` + newline + the value's JSON. Versions first, so freshness is checked without parsing the
+ * value, and a front layer can send the JSON on without parsing it at all. Throws (TypeError) when the value is not
+ * JSON-serialisable (BigInt, cycles).
+ */
 export function encodeEntry(value: unknown, versions: readonly string[]): string {
-  return JSON.stringify({ v: value, g: versions });
+  const json: string | undefined = JSON.stringify(value);
+  return `${versions.join(',')}\n${json ?? ''}`;
 }
+
+const VERSIONS = /^(\d+(,\d+)*)?$/;
 
 /** The entry stored under an entry key, or null when it is missing or not an entry (a corrupt value is a miss). */
 export function decodeEntry(raw: string | null | undefined): TCacheEntry | null {
   if (raw === null || raw === undefined) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
-  const g: unknown = (parsed as { g?: unknown }).g;
-  if (!Array.isArray(g) || !g.every((item) => typeof item === 'string')) return null;
-  return parsed as TCacheEntry;
+  const nl = raw.indexOf('\n');
+  if (nl < 0) return null;
+  const head = raw.slice(0, nl);
+  if (!VERSIONS.test(head)) return null;
+  return { g: head === '' ? [] : head.split(','), json: raw.slice(nl + 1) };
 }
 
 /**

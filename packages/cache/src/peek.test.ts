@@ -21,7 +21,7 @@ describe('peek', () => {
   it('returns a fresh entry and counts exactly one hit', async () => {
     const { cache, events } = setup();
     await cache.getOrLoad(params, async () => ({ name: 'web' }));
-    expect(await cache.peek(params)).toEqual({ value: { name: 'web' } });
+    expect(await cache.peek(params)).toEqual({ json: '{"name":"web"}' });
     expect(cache.stats()).toMatchObject({ hits: 1, misses: 1 });
     expect(events.map((e) => e.type)).toEqual(['miss', 'hit']);
   });
