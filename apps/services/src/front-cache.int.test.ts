@@ -1,22 +1,18 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequestListener } from './http';
-import { makeDeps, scratchTenant, seededUsers, tokenFor } from './testing/harness';
+import { makeDeps, scratchTenant, seededUsers, startHttp, tokenFor } from './testing/harness';
 import { smallGraph } from './testing/graphs';
 import { createClient } from '@dharma/sdk/client';
 
 const deps = makeDeps();
-let server: Server;
+let server: Awaited<ReturnType<typeof startHttp>>;
 let base: string;
 let scratch: Awaited<ReturnType<typeof scratchTenant>>;
 let token: string;
 let id: string;
 
 beforeAll(async () => {
-  server = createServer(createRequestListener(deps));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startHttp(deps);
+  base = server.url;
   scratch = await scratchTenant('front');
   token = await tokenFor(scratch.admin, deps.env.AUTH_SECRET);
   const client = createClient(base, token);
@@ -24,7 +20,7 @@ beforeAll(async () => {
   await client.blueprints.saveVersion.mutate({ id, baseVersion: 1, graph: smallGraph('t3.large'), message: 'two' });
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   await deps.close();
 });
 

@@ -1,13 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, isApiError, type TDharmaClient } from '@dharma/sdk/client';
-import { createRequestListener } from './http';
-import { makeDeps, scratchTenant, seededUsers, tokenFor } from './testing/harness';
+import { makeDeps, scratchTenant, seededUsers, startHttp, tokenFor } from './testing/harness';
 import { smallGraph } from './testing/graphs';
 
 const deps = makeDeps();
-let server: Server;
+let server: Awaited<ReturnType<typeof startHttp>>;
 let base: string;
 let ada: TDharmaClient;
 let adaToken: string;
@@ -16,9 +13,8 @@ let admin: TDharmaClient;
 let blueprintId: string;
 
 beforeAll(async () => {
-  server = createServer(createRequestListener(deps));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startHttp(deps);
+  base = server.url;
   const users = await seededUsers(deps);
   adaToken = await tokenFor(users.ada, deps.env.AUTH_SECRET);
   ada = createClient(base, adaToken);
@@ -27,7 +23,7 @@ beforeAll(async () => {
   blueprintId = (await admin.blueprints.create.mutate({ projectId: scratch.projectId, name: 'HTTP target', cloud: 'aws', graph: smallGraph() })).id;
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   await deps.close();
 });
 
@@ -74,14 +70,13 @@ describe('authentication', () => {
     const directory = await createClient(base, '').identity.devDirectory.query();
     expect(directory.some((u) => u.email === 'ada@acme.test')).toBe(true);
     const off = makeDeps({ DEV_LOGIN: 'false' });
-    const offServer = createServer(createRequestListener(off));
-    await new Promise<void>((resolve) => offServer.listen(0, '127.0.0.1', resolve));
+    const offServer = await startHttp(off);
     try {
-      const url = `http://127.0.0.1:${(offServer.address() as AddressInfo).port}`;
+      const { url } = offServer;
       expect((await failure(createClient(url, '').identity.devDirectory.query())).status).toBe(403);
       expect((await failure(createClient(url, '').identity.devSignIn.mutate({ userId: directory[0]!.userId }))).status).toBe(403);
     } finally {
-      await new Promise((resolve) => offServer.close(resolve));
+      await offServer.close();
       await off.close();
     }
   });
@@ -154,17 +149,16 @@ describe('bad input gets a 4xx naming the field, never a 500, and writes nothing
 describe('running a subset of routers (SERVICES)', () => {
   it('serves only the named routers and names the bad variable otherwise', async () => {
     const subset = makeDeps({ SERVICES: 'health,identity' });
-    const s = createServer(createRequestListener(subset));
-    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    const s = await startHttp(subset);
     try {
-      const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+      const { url } = s;
       expect((await fetch(`${url}/trpc/health.ping`)).status).toBe(200);
       const off = await fetch(`${url}/trpc/blueprints.list`, { headers: { authorization: `Bearer ${adaToken}` } });
       expect(off.status).toBe(404);
       expect(((await off.json()) as { error: { message: string } }).error.message).toContain('not served by this process');
       expect((await fetch(`${url}/trpc/health.ping,blueprints.list?batch=1`)).status).toBe(404);
     } finally {
-      await new Promise((resolve) => s.close(resolve));
+      await s.close();
       await subset.close();
     }
     expect(() => makeDeps({ SERVICES: 'blueprints,billing' })).toThrow(/SERVICES: unknown router\(s\) billing/);
@@ -197,10 +191,9 @@ describe('probes and metrics', () => {
 
   it('counts 1 miss then 9 hits for 10 identical reads', async () => {
     const fresh = makeDeps();
-    const s = createServer(createRequestListener(fresh));
-    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    const s = await startHttp(fresh);
     try {
-      const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+      const { url } = s;
       const c = createClient(url, await tokenFor(scratch.admin, fresh.env.AUTH_SECRET), { maxBatchSize: 1 });
       const { currentVersion } = await admin.blueprints.byId.query({ id: blueprintId });
       await admin.blueprints.saveVersion.mutate({ id: blueprintId, baseVersion: currentVersion, graph: smallGraph('t3.medium'), message: 'bust the cache' });
@@ -210,7 +203,7 @@ describe('probes and metrics', () => {
       expect(text).toContain('dharma_cache_operations_total{namespace="blueprints.byId",result="hit"} 9');
       expect(text).toContain('dharma_trpc_requests_total{procedure="blueprints.byId",type="query",status="OK"} 10');
     } finally {
-      await new Promise((resolve) => s.close(resolve));
+      await s.close();
       await fresh.close();
     }
   });

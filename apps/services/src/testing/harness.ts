@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readDirectory, type TDirectoryEntry } from '@dharma/auth/directory';
 import { signAccessToken } from '@dharma/auth/token';
 import { createDb } from '@dharma/db/client';
@@ -8,6 +10,7 @@ import { tenants, users } from '@dharma/db/schema/tenancy';
 import { createDeps, type TDeps } from '../deps';
 import { loadServicesEnv } from '../env';
 import { appRouter } from '../routers/app.router';
+import { createRequestListener } from '../http';
 import { createInnerContext } from '../trpc/context';
 import { createCallerFactory } from '../trpc/procedures';
 
@@ -76,3 +79,13 @@ export async function tenantIdOf(deps: TDeps, slug: string): Promise<string> {
   return hit.tenantId;
 }
 
+
+/** The services' HTTP listener on a free loopback port; `close` stops it (not the deps). */
+export async function startHttp(deps: TDeps): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer(createRequestListener(deps));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

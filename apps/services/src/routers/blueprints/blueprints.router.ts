@@ -35,6 +35,23 @@ const ZDiffOutput = z.object({
   diff: z.custom<ReturnType<typeof diffGraphs>>(),
 });
 
+/** Archive (true) or restore (false): same permission, ownership rule and invalidation, one event each. */
+function setArchived(archived: boolean) {
+  const verb = archived ? 'archive' : 'restore';
+  return permission('blueprint', 'delete')
+    .input(ZBlueprintIdInput)
+    .output(z.object({ archivedAt: z.string().nullable() }))
+    .mutation(async ({ ctx, input }) => {
+      const out = await ctx.tx(async (tx) => {
+        await assertCovers(tx, ctx, input.id, verb);
+        return setBlueprintArchived(tx, { tenantId: ctx.tenant.id, id: input.id, archived });
+      });
+      await ctx.cache.invalidate([blueprintTags.lists, blueprintTags.one(input.id)]);
+      ctx.deps.metrics.business.inc({ event: archived ? 'blueprint_archived' : 'blueprint_restored' });
+      return out;
+    });
+}
+
 /** The cacheable reads, declared once for the procedures and the front cache layer. */
 export const blueprintReads = {
   list: cachedRead({ resource: 'blueprint', action: 'read', input: ZListBlueprintsInput, output: ZBlueprintList, tags: () => [blueprintTags.lists] }),
@@ -101,28 +118,6 @@ export const blueprintsRouter = router({
       return saved;
     }),
 
-  archive: permission('blueprint', 'delete')
-    .input(ZBlueprintIdInput)
-    .output(z.object({ archivedAt: z.string().nullable() }))
-    .mutation(async ({ ctx, input }) => {
-      const out = await ctx.tx(async (tx) => {
-        await assertCovers(tx, ctx, input.id, 'archive');
-        return setBlueprintArchived(tx, { tenantId: ctx.tenant.id, id: input.id, archived: true });
-      });
-      await ctx.cache.invalidate([blueprintTags.lists, blueprintTags.one(input.id)]);
-      ctx.deps.metrics.business.inc({ event: 'blueprint_archived' });
-      return out;
-    }),
-
-  restore: permission('blueprint', 'delete')
-    .input(ZBlueprintIdInput)
-    .output(z.object({ archivedAt: z.string().nullable() }))
-    .mutation(async ({ ctx, input }) => {
-      const out = await ctx.tx(async (tx) => {
-        await assertCovers(tx, ctx, input.id, 'restore');
-        return setBlueprintArchived(tx, { tenantId: ctx.tenant.id, id: input.id, archived: false });
-      });
-      await ctx.cache.invalidate([blueprintTags.lists, blueprintTags.one(input.id)]);
-      return out;
-    }),
+  archive: setArchived(true),
+  restore: setArchived(false),
 });
