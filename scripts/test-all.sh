@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: local stack up, clean database, migrate + seed, vitest (projects unit, int), Playwright (e2e),
 # then one summary. The LAST line printed is always `N passed, N failed, N skipped`; exit code is non-zero
-# if anything failed. TEST_SUITES=unit,int,e2e selects a subset (default: all). KEEP_STACK=1 leaves it running.
+# if anything failed. TEST_SUITES=static,unit,int,e2e selects a subset (default: all). KEEP_STACK=1 leaves it running.
 set -uo pipefail
 # shellcheck source=lib/stack-env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/stack-env.sh"
@@ -12,10 +12,10 @@ REPORTS="$STACK_DIR/reports"
 VITEST_JSON="$REPORTS/vitest.json"
 PLAYWRIGHT_JSON="$REPORTS/playwright.json"
 
-TEST_SUITES="${TEST_SUITES:-unit,int,e2e}"
+TEST_SUITES="${TEST_SUITES:-static,unit,int,e2e}"
 want() { [[ ",${TEST_SUITES// /}," == *",$1,"* ]]; }
 for s in ${TEST_SUITES//,/ }; do
-  case "$s" in unit|int|e2e) ;; *) echo "test-all: unknown suite '$s' in TEST_SUITES (use unit,int,e2e)" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 2 ;; esac
+  case "$s" in static|unit|int|e2e) ;; *) echo "test-all: unknown suite '$s' in TEST_SUITES (use static,unit,int,e2e)" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 2 ;; esac
 done
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -90,7 +90,17 @@ if [[ -z "$SETUP_FAILED" ]]; then
   npm run --silent db:seed || setup_fail "npm run db:seed"
 fi
 
-# ------------------------------------------------------------------ 5. vitest (unit + int)
+# ------------------------------------------------------------------ 5. static checks (types, lint)
+if [[ -z "$SETUP_FAILED" ]] && want static; then
+  step "typecheck"
+  npm run --silent typecheck
+  RESULTS+=("check|typecheck (tsc, every workspace)||$?")
+  step "lint"
+  npx --no-install eslint .
+  RESULTS+=("check|lint (eslint)||$?")
+fi
+
+# ------------------------------------------------------------------ 5b. vitest (unit + int)
 mkdir -p "$REPORTS"
 vitest_sel=()
 want unit && vitest_sel+=(unit)
@@ -124,6 +134,10 @@ for (const entry of process.argv.slice(2)) {
   const [kind, name, report, code] = entry.split('|');
   const exit = Number(code);
   if (kind === 'setup') { failed += 1; failures.push(name); console.log(`${name}: FAILED (suites not run)`); continue; }
+  if (kind === 'check') {
+    if (exit === 0) { passed += 1; console.log(`${name}: passed`); } else { failed += 1; failures.push(name); console.log(`${name}: FAILED (exit ${exit})`); }
+    continue;
+  }
   let p = 0, f = 0, s = 0, note = '';
   try {
     const j = JSON.parse(fs.readFileSync(report, 'utf8'));

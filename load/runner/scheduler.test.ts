@@ -1,7 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Scheduler } from './scheduler';
 
+/** Runs the scheduler on simulated time: deterministic however busy the machine is. */
+async function runFor(scheduler: Scheduler, ms: number) {
+  const done = scheduler.run();
+  await vi.advanceTimersByTimeAsync(ms);
+  return done;
+}
+
 describe('Scheduler (ramping VUs with think time)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance', 'Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('runs each VU as a loop, never more at once than the target, and stops them all at the end', async () => {
     let inFlight = 0;
     let peak = 0;
@@ -20,7 +34,7 @@ describe('Scheduler (ramping VUs with think time)', () => {
       },
       thinkMs: () => 20,
     });
-    const { seconds, unfinished } = await scheduler.run();
+    const { seconds, unfinished } = await runFor(scheduler, 11_000);
     expect(peak).toBeLessThanOrEqual(4);
     expect([...perVu.keys()].sort()).toEqual([0, 1, 2, 3]);
     // 4 VUs for ~0.4 s at ~25 ms per iteration, the ramp adding a little: well over a handful each, far from a hot loop.
@@ -37,8 +51,9 @@ describe('Scheduler (ramping VUs with think time)', () => {
       iterate: () => new Promise((r) => setTimeout(r, 150)),
       thinkMs: () => 5_000,
     });
-    const { seconds } = await scheduler.run();
+    const { seconds, unfinished } = await runFor(scheduler, 11_000);
     expect(seconds).toBeLessThan(0.6);
+    expect(unfinished).toBe(0);
   });
 
   it('keeps running when an iteration throws, reporting the error', async () => {
@@ -51,7 +66,7 @@ describe('Scheduler (ramping VUs with think time)', () => {
       thinkMs: () => 10,
       onError: (e) => errors.push(e),
     });
-    await scheduler.run();
+    await runFor(scheduler, 11_000);
     expect(errors.length).toBeGreaterThan(1);
   });
 });

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState, useTransition } from 'react';
 import { formatDate, relativeTime } from '../../lib/format';
 import { listHref, PAGE_SIZE, readListState, STATUSES, toListInput, type TListState } from '../../lib/list-params';
 import { canCreateBlueprint } from '../../lib/roles';
+import { useNow } from '../../lib/use-now';
 import { useTRPC } from '../../lib/trpc/client';
 import { useSessionUser } from '../shell/session-context';
 import { CloudBadge, StatusBadge } from '../ui/badges';
@@ -54,6 +55,9 @@ export function BlueprintList() {
       if (!leaving.current && latest.current.q.trim() !== search.trim()) go({ q: search });
     }, 300);
     return () => clearTimeout(t);
+    // Re-armed by keystrokes only: state.q is read through latest.current, so a navigation never re-arms the
+    // debounce and undoes itself (the bug this shape fixes).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [search]);
 
   const data = list.data;
@@ -62,7 +66,7 @@ export function BlueprintList() {
   const last = Math.min(total, state.page * PAGE_SIZE);
   const lastPage = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const filtered = Boolean(state.q || state.project || state.cloud || state.status || state.archived !== 'live');
-  const now = Date.now();
+  const now = useNow(30_000);
 
   return (
     <div

@@ -1,6 +1,6 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { TSystemStats } from '../../lib/api-types';
 import { errorCode } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
@@ -46,10 +46,8 @@ export function SystemPanels() {
   );
   const [samples, setSamples] = useState<TSample[]>([]);
   const data = system.data;
-  useEffect(() => {
-    if (!data) return;
-    setSamples((prev) => (prev[prev.length - 1]?.at === data.at ? prev : [...prev, toSample(data)].slice(-KEEP)));
-  }, [data]);
+  // Each new reading is appended once, during render (React's pattern for state derived from changing input).
+  if (data && samples[samples.length - 1]?.at !== data.at) setSamples([...samples, toSample(data)].slice(-KEEP));
 
   if (system.isError && errorCode(system.error) === 'FORBIDDEN') {
     return (
