@@ -5,6 +5,7 @@ import type { TCacheStore } from '@dharma/cache/store';
 import { createDb, type TDbHandle } from '@dharma/db/client';
 import { type TTenantTx, withTenant } from '@dharma/db/tenant';
 import { createPgbouncerAdmin } from './domain/monitoring/pgbouncer';
+import { createRequestWindow } from './domain/monitoring/request-window';
 import type { TServicesEnv } from './env';
 import { createMetrics } from './metrics';
 import { createAuthenticator } from './trpc/auth';
@@ -26,6 +27,7 @@ export function createDeps(env: TServicesEnv) {
     },
   });
   const auth = createAuthenticator({ secret: env.AUTH_SECRET, db: db.db });
+  const requests = createRequestWindow();
 
   /** A tenant transaction, measured. */
   async function inTenant<T>(tenantId: string, fn: (tx: TTenantTx) => Promise<T>, options?: { readOnly?: boolean }): Promise<T> {
@@ -51,6 +53,7 @@ export function createDeps(env: TServicesEnv) {
     pgbouncer,
     metrics,
     auth,
+    requests,
     inTenant,
     async close() {
       await Promise.allSettled([db.close(), store.close(), pgbouncer?.close()]);

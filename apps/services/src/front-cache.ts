@@ -79,8 +79,10 @@ export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadS
     });
     res.end(body);
     const labels = { procedure: path, type: 'query', status: 'OK' };
+    const ms = performance.now() - started;
     deps.metrics.requests.inc(labels);
-    deps.metrics.duration.observe(labels, (performance.now() - started) / 1000);
+    deps.metrics.duration.observe(labels, ms / 1000);
+    deps.requests.record(ms, 'ok');
     return true;
   };
 }

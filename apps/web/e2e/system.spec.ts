@@ -34,4 +34,9 @@ test('the System page shows live PgBouncer, database and cache figures', async (
   await expect(page.getByTestId('blueprint-row').first()).toBeVisible();
   await page.getByTestId('nav-system').click();
   await expect.poll(async () => number(await page.getByTestId('cache-hits').textContent()), { timeout: 8_000 }).toBeGreaterThan(hitsBefore);
+
+  // The services' own request window: the traffic above shows as requests per second, charted.
+  await expect(page.getByTestId('chart-rps').locator('svg').first()).toBeVisible();
+  await expect(page.getByTestId('chart-p95').locator('svg').first()).toBeVisible();
+  await expect.poll(async () => number(await page.getByTestId('requests-title').textContent()), { timeout: 8_000 }).toBeGreaterThan(0);
 });

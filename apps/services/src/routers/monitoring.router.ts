@@ -5,6 +5,13 @@ const ZNullableNumber = z.number().nullable();
 
 const ZSystemStats = z.object({
   at: z.string(),
+  requests: z.object({
+    windowSeconds: z.number(),
+    perSecond: z.number(),
+    p95Ms: ZNullableNumber,
+    serverErrorRate: ZNullableNumber,
+    clientErrorRate: ZNullableNumber,
+  }),
   pgbouncer: z.object({
     configured: z.boolean(),
     error: z.string().nullable(),
@@ -25,7 +32,10 @@ const ZSystemStats = z.object({
   }),
 });
 
-/** Live infrastructure figures for the System page. Never cached: the point is to watch them move. */
+/**
+ * Live figures for the System page, this process's view: request rate, p95 and error rates over the last 10 s, and
+ * the pools and cache. Never cached: the point is to watch them move.
+ */
 export const monitoringRouter = router({
   system: permission('system', 'read')
     .output(ZSystemStats)
@@ -46,6 +56,7 @@ export const monitoringRouter = router({
       const inFlight = (await deps.metrics.dbInFlight.get()).values[0]?.value ?? 0;
       return {
         at: new Date().toISOString(),
+        requests: deps.requests.snapshot(10),
         pgbouncer: { configured: deps.pgbouncer !== null, ...pg },
         database: { poolMax: deps.env.DB_POOL_MAX, transactionsInFlight: inFlight, ...db },
         cache: {

@@ -1,4 +1,5 @@
 import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { stableKey } from '@dharma/cache/key';
 import { allowedScope, type TAction, type TResource, type TRole } from '@dharma/auth/rbac';
 import { TokenError } from '@dharma/auth/token';
@@ -35,8 +36,10 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
     status = result.error.code;
   }
   const labels = { procedure: path, type, status };
+  const ms = performance.now() - started;
   ctx.deps.metrics.requests.inc(labels);
-  ctx.deps.metrics.duration.observe(labels, (performance.now() - started) / 1000);
+  ctx.deps.metrics.duration.observe(labels, ms / 1000);
+  ctx.deps.requests.record(ms, result.ok ? 'ok' : getHTTPStatusCodeFromError(result.error) >= 500 ? 'server_error' : 'client_error');
   return result;
 });
 

@@ -20,7 +20,13 @@ export interface TSample {
   clientsActive: number;
   clientsWaiting: number;
   latencyMs: number | null;
+  perSecond: number;
+  p95Ms: number | null;
+  serverErrorPct: number | null;
+  clientErrorPct: number | null;
 }
+
+const pct = (rate: number | null) => (rate === null ? null : Math.round(rate * 1000) / 10);
 
 function toSample(s: TSystemStats): TSample {
   return {
@@ -31,6 +37,10 @@ function toSample(s: TSystemStats): TSample {
     clientsActive: s.pgbouncer.pools.reduce((n, p) => n + p.clActive, 0),
     clientsWaiting: s.pgbouncer.pools.reduce((n, p) => n + p.clWaiting, 0),
     latencyMs: s.database.latencyMs,
+    perSecond: Math.round(s.requests.perSecond * 10) / 10,
+    p95Ms: s.requests.p95Ms,
+    serverErrorPct: pct(s.requests.serverErrorRate),
+    clientErrorPct: pct(s.requests.clientErrorRate),
   };
 }
 
@@ -71,6 +81,25 @@ export function SystemPanels() {
         </div>
       ) : (
         <>
+          <div className="grid-3">
+            <ChartCard title={`Requests/s · ${data.requests.perSecond.toFixed(1)}`} testId="requests-title">
+              <Sparkline testId="chart-rps" data={samples} series={[{ key: 'perSecond', label: 'req/s', color: '#0891b2' }]} />
+            </ChartCard>
+            <ChartCard title={`p95 latency · ${data.requests.p95Ms === null ? '–' : `≤ ${data.requests.p95Ms} ms`}`}>
+              <Sparkline testId="chart-p95" data={samples} unit=" ms" series={[{ key: 'p95Ms', label: 'p95 ms', color: '#ea580c' }]} />
+            </ChartCard>
+            <ChartCard title={`Errors · ${data.requests.serverErrorRate === null ? '–' : `${pct(data.requests.serverErrorRate)}% server`}`}>
+              <Sparkline
+                testId="chart-errors"
+                data={samples}
+                unit="%"
+                series={[
+                  { key: 'serverErrorPct', label: 'server %', color: '#dc2626' },
+                  { key: 'clientErrorPct', label: 'client %', color: '#ca8a04' },
+                ]}
+              />
+            </ChartCard>
+          </div>
           <div className="grid-2">
             <DatabasePanel db={data.database} />
             <CachePanel cache={data.cache} />
@@ -105,7 +134,7 @@ function Header({ at, live, fetching }: { at?: string; live?: boolean; fetching?
     <div className="page-header">
       <div>
         <h1>System</h1>
-        <div className="subtitle">PgBouncer pools, database and cache, as the services see them. Refreshes every {REFRESH_MS / 1000} s.</div>
+        <div className="subtitle">Requests over the last 10 s, PgBouncer pools, database and cache, as this services process sees them. Refreshes every {REFRESH_MS / 1000} s.</div>
       </div>
       {at && (
         <div className="row small muted">
@@ -117,11 +146,11 @@ function Header({ at, live, fetching }: { at?: string; live?: boolean; fetching?
   );
 }
 
-function ChartCard({ title, children }: { title: string; children: ReactNode }) {
+function ChartCard({ title, testId, children }: { title: string; testId?: string; children: ReactNode }) {
   return (
     <div className="card">
       <div className="card-header">
-        <h3>{title}</h3>
+        <h3 data-testid={testId}>{title}</h3>
       </div>
       <div className="card-body" style={{ padding: '8px 8px 4px' }}>
         {children}
