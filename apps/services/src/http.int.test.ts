@@ -141,6 +141,8 @@ describe('bad input gets a 4xx naming the field, never a 500, and writes nothing
     expect(res.status).toBe(413);
     const missing = await fetch(`${base}/trpc/blueprints.nope`, { headers: { authorization: `Bearer ${adaToken}` } });
     expect(missing.status).toBe(404);
+    expect((await fetch(`${base}/trpc/%E0%A4%A`)).status).toBeLessThan(500);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const malformed = await fetch(`${base}/trpc/blueprints.create`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adaToken}` }, body: '{"projectId":' });
     expect(malformed.status).toBe(400);
   });
@@ -157,6 +159,8 @@ describe('running a subset of routers (SERVICES)', () => {
       expect(off.status).toBe(404);
       expect(((await off.json()) as { error: { message: string } }).error.message).toContain('not served by this process');
       expect((await fetch(`${url}/trpc/health.ping,blueprints.list?batch=1`)).status).toBe(404);
+      expect((await fetch(`${url}/trpc/%E0%A4%A`)).status).toBe(400);
+      expect((await fetch(`${url}/trpc/health.ping`)).status).toBe(200);
     } finally {
       await s.close();
       await subset.close();

@@ -46,7 +46,12 @@ export function createRequestListener(deps: TDeps): RequestListener {
     if (url.startsWith('/trpc/')) {
       const enabled = deps.env.SERVICES;
       if (enabled) {
-        const paths = decodeURIComponent(url.slice(6).split('?')[0] ?? '').split(',');
+        let paths: string[];
+        try {
+          paths = decodeURIComponent(url.slice(6).split('?')[0] ?? '').split(',');
+        } catch {
+          return json(res, 400, { error: { message: 'malformed procedure path', code: -32600, data: { code: 'BAD_REQUEST', httpStatus: 400 } } });
+        }
         const off = paths.find((p) => !enabled.has(p.split('.')[0] ?? ''));
         if (off !== undefined) return json(res, 404, { error: { message: `${off}: not served by this process (SERVICES=${[...enabled].join(',')})`, code: -32004, data: { code: 'NOT_FOUND', httpStatus: 404 } } });
       }
