@@ -8,6 +8,7 @@ import { createDb } from '@dharma/db/client';
 import { createScratchTenant } from '@dharma/db/testing';
 import { measure, type TMeasurement } from './measure';
 import { repoRoot, startProcess, stopProcess } from './processes';
+import { servicesEnv as runnerServicesEnv } from '../runner/env';
 import { loadBenchEnv } from './env';
 
 /**
@@ -21,14 +22,8 @@ const connections = Number(values.connections);
 const env = loadBenchEnv();
 
 const ports = { bare: 4299, bareSameBody: 4297, express: 4298, cached: 4201, uncached: 4202 };
-const servicesEnv = (port: number, cache: boolean): Record<string, string> => ({
-  DATABASE_URL: env.DATABASE_URL,
-  REDIS_URL: env.REDIS_URL,
-  AUTH_SECRET: env.AUTH_SECRET,
-  SERVICES_PORT: String(port),
-  CACHE_ENABLED: String(cache),
-  DB_POOL_MAX: '20',
-});
+// The load runner's services environment (dev sign-in, pool size 20), with the cache switched per target.
+const servicesEnv = (port: number, cache: boolean): Record<string, string> => ({ ...runnerServicesEnv(env, port), CACHE_ENABLED: String(cache) });
 
 const db = createDb({ url: env.DATABASE_URL, max: 1 });
 const user = (await readDirectory(db.db)).find((u) => u.email === 'ada@acme.test');
@@ -37,7 +32,7 @@ const token = await signAccessToken({ sub: user.userId, tid: user.tenantId, emai
 await db.close();
 // Writes go to a throw-away tenant so they do not crowd the sample data.
 const scratch = await createScratchTenant(env.DATABASE_OWNER_URL, 'bench');
-const writerToken = await signAccessToken({ sub: scratch.userId, tid: scratch.tenantId, email: `a@${scratch.slug}.test`, name: 'A', roles: ['admin'] }, env.AUTH_SECRET, 3600);
+const writerToken = await signAccessToken({ sub: scratch.userId, tid: scratch.tenantId, email: scratch.email, name: scratch.name, roles: ['admin'] }, env.AUTH_SECRET, 3600);
 
 const procs = await Promise.all([
   startProcess('bare', 'load/bench/bare-server.ts', [String(ports.bare)], {}, `http://127.0.0.1:${ports.bare}/`),

@@ -2,6 +2,16 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { TCacheStore, TStoreInfo } from '@dharma/cache/store';
 import type { TPgbouncerAdmin, TPoolRow, TStatsRow } from './domain/monitoring/pgbouncer';
 
+/** Shares one in-flight or recent (< 500 ms) result between callers. */
+function memoise<T>(read: () => Promise<T>, maxAgeMs = 500): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | null = null;
+  return () => {
+    if (last && Date.now() - last.at < maxAgeMs) return last.value;
+    last = { at: Date.now(), value: read() };
+    return last.value;
+  };
+}
+
 /**
  * One registry per process. Labels stay bounded: procedure paths, status codes, cache namespaces (procedure
  * paths), PgBouncer database/user names. Never ids.
@@ -37,15 +47,16 @@ export function createMetrics({ pgbouncer, store }: { pgbouncer: TPgbouncerAdmin
   });
   const business = new Counter({ name: 'dharma_business_events_total', help: 'Domain events: blueprints created, versions saved, archived', labelNames: ['event'], registers: [registry] });
 
-  // PgBouncer figures are read once per scrape (or System panel poll), not per gauge.
-  let snapshot: { at: number; value: Promise<{ pools: TPoolRow[]; stats: TStatsRow[] } | null> } | null = null;
-  const readPgbouncer = () => {
+  // PgBouncer and cache-store figures are read at most every 500 ms, however many scrapes and System pages ask.
+  type TPgbouncerSnapshot = { pools: TPoolRow[]; stats: TStatsRow[]; error: string | null };
+  const readPgbouncer = memoise((): Promise<TPgbouncerSnapshot | null> => {
     if (!pgbouncer) return Promise.resolve(null);
-    if (snapshot && Date.now() - snapshot.at < 500) return snapshot.value;
-    const value = Promise.all([pgbouncer.pools(), pgbouncer.stats()]).then(([pools, stats]) => ({ pools, stats }), () => null);
-    snapshot = { at: Date.now(), value };
-    return value;
-  };
+    return Promise.all([pgbouncer.pools(), pgbouncer.stats()]).then(
+      ([pools, stats]) => ({ pools, stats, error: null }),
+      (e: unknown) => ({ pools: [], stats: [], error: String((e as Error)?.message ?? e) }),
+    );
+  });
+  const readStore = memoise((): Promise<TStoreInfo> => store.info());
   const poolGauge = (name: string, help: string, pick: (r: TPoolRow) => number) =>
     new Gauge({
       name,
@@ -83,17 +94,11 @@ export function createMetrics({ pgbouncer, store }: { pgbouncer: TPgbouncerAdmin
     registers: [registry],
     async collect() {
       this.reset();
-      if (pgbouncer) this.set((await readPgbouncer()) ? 1 : 0);
+      const snapshot = await readPgbouncer();
+      if (snapshot) this.set(snapshot.error === null ? 1 : 0);
     },
   });
 
-  // Cache store figures, read once per scrape from Redis INFO (or the memory store).
-  let storeSnapshot: { at: number; value: Promise<TStoreInfo> } | null = null;
-  const readStore = () => {
-    if (storeSnapshot && Date.now() - storeSnapshot.at < 500) return storeSnapshot.value;
-    storeSnapshot = { at: Date.now(), value: store.info() };
-    return storeSnapshot.value;
-  };
   const storeGauge = (name: string, help: string, pick: (i: TStoreInfo) => number | null) =>
     new Gauge({
       name,
@@ -114,7 +119,7 @@ export function createMetrics({ pgbouncer, store }: { pgbouncer: TPgbouncerAdmin
   storeGauge('dharma_cache_store_evicted_keys', 'Keys evicted by the cache store since it started', (i) => i.evictedKeys);
   storeGauge('dharma_cache_store_connected_clients', 'Clients connected to the cache store', (i) => i.connectedClients);
 
-  return { registry, requests, duration, cacheOps, cacheLatency, dbInFlight, dbPoolMax, dbTxDuration, business, readPgbouncer };
+  return { registry, requests, duration, cacheOps, cacheLatency, dbInFlight, dbPoolMax, dbTxDuration, business, readPgbouncer, readStore };
 }
 
 export type TMetrics = ReturnType<typeof createMetrics>;

@@ -8,15 +8,18 @@ import { tenants, users } from './schema/tenancy';
 export const stackUrls = () =>
   parseEnv({ DATABASE_URL: ZPostgresUrl, DATABASE_OWNER_URL: ZPostgresUrl, DATABASE_DIRECT_URL: ZPostgresUrl });
 
-/** A fresh tenant with one user and one project, created as the owner. */
+/** A fresh tenant with one admin and one project, created as the owner (tests and benchmarks write there). */
 export async function createScratchTenant(ownerUrl: string, label: string) {
   const owner = createDb({ url: ownerUrl, max: 1 });
   try {
     const slug = `${label}-${randomUUID().slice(0, 8)}`;
-    const [t] = await owner.db.insert(tenants).values({ slug, name: label }).returning({ id: tenants.id });
-    const [u] = await owner.db.insert(users).values({ tenantId: t!.id, email: `a@${slug}.test`, name: 'A', roles: ['admin'] }).returning({ id: users.id });
-    const [p] = await owner.db.insert(projects).values({ tenantId: t!.id, slug: 'p', name: 'P', primaryCloud: 'aws' }).returning({ id: projects.id });
-    return { tenantId: t!.id, userId: u!.id, projectId: p!.id, slug };
+    const tenantName = `Test ${label}`;
+    const email = `admin@${slug}.test`;
+    const name = 'Scratch Admin';
+    const [t] = await owner.db.insert(tenants).values({ slug, name: tenantName }).returning({ id: tenants.id });
+    const [u] = await owner.db.insert(users).values({ tenantId: t!.id, email, name, roles: ['admin'] }).returning({ id: users.id });
+    const [p] = await owner.db.insert(projects).values({ tenantId: t!.id, slug: 'main', name: 'Main', primaryCloud: 'aws' }).returning({ id: projects.id });
+    return { tenantId: t!.id, userId: u!.id, projectId: p!.id, slug, tenantName, email, name };
   } finally {
     await owner.close();
   }

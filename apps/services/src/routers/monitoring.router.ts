@@ -47,8 +47,8 @@ export const monitoringRouter = router({
         (e: unknown) => ({ ok: false, latencyMs: null, error: String((e as Error).message ?? e) }),
       );
       const [pg, info, db] = await Promise.all([
-        deps.pgbouncer ? Promise.all([deps.pgbouncer.pools(), deps.pgbouncer.stats()]).then(([pools, stats]) => ({ pools, stats, error: null }), (e: unknown) => ({ pools: [], stats: [], error: String((e as Error).message ?? e) })) : Promise.resolve({ pools: [], stats: [], error: null }),
-        deps.store.info().catch(() => null),
+        deps.metrics.readPgbouncer(),
+        deps.metrics.readStore(),
         dbCheck,
       ]);
       const s = deps.cache.stats();
@@ -57,18 +57,18 @@ export const monitoringRouter = router({
       return {
         at: new Date().toISOString(),
         requests: deps.requests.snapshot(10),
-        pgbouncer: { configured: deps.pgbouncer !== null, ...pg },
+        pgbouncer: { configured: pg !== null, pools: pg?.pools ?? [], stats: pg?.stats ?? [], error: pg?.error ?? null },
         database: { poolMax: deps.env.DB_POOL_MAX, transactionsInFlight: inFlight, ...db },
         cache: {
           kind: deps.store.kind,
-          connected: info?.connected ?? false,
+          connected: info.connected,
           hits: s.hits,
           misses: s.misses,
           errors: s.errors,
           hitRate: lookups > 0 ? s.hits / lookups : null,
-          keys: info?.keys ?? null,
-          usedMemoryBytes: info?.usedMemoryBytes ?? null,
-          opsPerSec: info?.opsPerSec ?? null,
+          keys: info.keys,
+          usedMemoryBytes: info.usedMemoryBytes,
+          opsPerSec: info.opsPerSec,
         },
       };
     }),

@@ -1,12 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readDirectory, type TDirectoryEntry } from '@dharma/auth/directory';
 import { signAccessToken } from '@dharma/auth/token';
-import { createDb } from '@dharma/db/client';
 import { parseEnv, ZPostgresUrl } from '@dharma/db/env';
-import { projects } from '@dharma/db/schema/projects';
-import { tenants, users } from '@dharma/db/schema/tenancy';
+import { createScratchTenant } from '@dharma/db/testing';
 import { createDeps, type TDeps } from '../deps';
 import { loadServicesEnv } from '../env';
 import { appRouter } from '../routers/app.router';
@@ -58,18 +55,9 @@ export async function seededUsers(deps: TDeps) {
  * crowd the seeded tenants the console tests browse.
  */
 export async function scratchTenant(label: string) {
-  const owner = createDb({ url: testEnv.DATABASE_OWNER_URL, max: 1 });
-  try {
-    const slug = `${label}-${randomUUID().slice(0, 8)}`;
-    const [tenant] = await owner.db.insert(tenants).values({ slug, name: `Test ${label}` }).returning({ id: tenants.id });
-    const tenantId = tenant!.id;
-    const [user] = await owner.db.insert(users).values({ tenantId, email: `admin@${slug}.test`, name: 'Scratch Admin', roles: ['admin'] }).returning({ id: users.id });
-    const [project] = await owner.db.insert(projects).values({ tenantId, slug: 'main', name: 'Main', primaryCloud: 'aws' }).returning({ id: projects.id });
-    const admin: TDirectoryEntry = { userId: user!.id, tenantId, tenantSlug: slug, tenantName: `Test ${label}`, email: `admin@${slug}.test`, name: 'Scratch Admin', roles: ['admin'] };
-    return { tenantId, slug, projectId: project!.id, admin };
-  } finally {
-    await owner.close();
-  }
+  const t = await createScratchTenant(testEnv.DATABASE_OWNER_URL, label);
+  const admin: TDirectoryEntry = { userId: t.userId, tenantId: t.tenantId, tenantSlug: t.slug, tenantName: t.tenantName, email: t.email, name: t.name, roles: ['admin'] };
+  return { tenantId: t.tenantId, slug: t.slug, projectId: t.projectId, admin };
 }
 
 export async function tenantIdOf(deps: TDeps, slug: string): Promise<string> {

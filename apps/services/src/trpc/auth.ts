@@ -27,7 +27,7 @@ export function createAuthenticator({ secret, db, membershipTtlMs = 30_000 }: { 
       tokens.set(token, claims, { ttl: Math.max(1, claims.exp * 1000 - Date.now()) });
       return claims;
     },
-    async membership(claims: TAccessClaims): Promise<TMembership | null> {
+    async membership(claims: Pick<TAccessClaims, 'tid' | 'sub'>): Promise<TMembership | null> {
       const key = `${claims.tid}:${claims.sub}`;
       const known = members.get(key);
       if (known !== undefined) return known || null;

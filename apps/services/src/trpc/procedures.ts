@@ -75,7 +75,7 @@ export interface TTenantCache {
  * with that tenant set for RLS) and `ctx.cache` (a cache whose keys are scoped to that tenant).
  */
 export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
-  const member = await ctx.deps.auth.membership({ sub: ctx.user.id, tid: ctx.user.tenantId, email: ctx.user.email, name: ctx.user.name, roles: ctx.user.roles, exp: 0 });
+  const member = await ctx.deps.auth.membership({ sub: ctx.user.id, tid: ctx.user.tenantId });
   if (!member) throw new TRPCError({ code: 'FORBIDDEN', message: 'your account is not an active member of this tenant' });
   const tenantId = ctx.user.tenantId;
   const { deps } = ctx;

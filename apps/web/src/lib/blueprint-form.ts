@@ -1,4 +1,6 @@
+import type { TBlueprintGraph } from '@dharma/db/blueprint-graph';
 import type { TFieldIssue } from './errors';
+import { formToGraph, type TGraphForm } from './graph-form';
 
 /** The blueprint's own fields, checked with the same limits (and messages) as the services' input schemas. */
 export function checkMeta(meta: { name: string; description: string; message: string }, { messageRequired }: { messageRequired: boolean }): TFieldIssue[] {
@@ -20,4 +22,19 @@ export function focusFirstInvalid() {
     el?.scrollIntoView({ block: 'center' });
     if (el && 'focus' in el) el.focus();
   });
+}
+
+/**
+ * Checks a blueprint form before it is sent: shows every issue (the blueprint's fields first, then the graph's) next
+ * to its field and focuses the first. Returns the graph when there is nothing to fix, otherwise null.
+ */
+export function validateBlueprintForm(fieldIssues: TFieldIssue[], form: TGraphForm, show: (issues: TFieldIssue[]) => void): TBlueprintGraph | null {
+  const { graph, issues } = formToGraph(form);
+  const all = [...fieldIssues, ...issues];
+  show(all);
+  if (all.length > 0 || !graph) {
+    focusFirstInvalid();
+    return null;
+  }
+  return graph;
 }

@@ -4,9 +4,9 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import type { TBlueprintDetail } from '../../lib/api-types';
-import { checkMeta, focusFirstInvalid } from '../../lib/blueprint-form';
+import { checkMeta, focusFirstInvalid, validateBlueprintForm } from '../../lib/blueprint-form';
 import { isMissing, toApiError, type TFieldIssue } from '../../lib/errors';
-import { formToGraph, graphToForm, issuesAt, type TGraphForm } from '../../lib/graph-form';
+import { graphToForm, issuesAt, type TGraphForm } from '../../lib/graph-form';
 import { canEditBlueprint } from '../../lib/roles';
 import { useTRPC } from '../../lib/trpc/client';
 import { useSessionUser } from '../shell/session-context';
@@ -82,13 +82,8 @@ function EditForm({ blueprint: b, onReload, reloading }: { blueprint: TBlueprint
     event.preventDefault();
     setFailure(null);
     const meta = checkMeta({ name, description, message }, { messageRequired: true });
-    const { graph, issues: graphIssues } = formToGraph(form);
-    const all = [...meta, ...graphIssues];
-    setIssues(all);
-    if (all.length > 0 || !graph) {
-      focusFirstInvalid();
-      return;
-    }
+    const graph = validateBlueprintForm(meta, form, setIssues);
+    if (!graph) return;
     save.mutate({
       id: b.id,
       baseVersion: b.currentVersion,

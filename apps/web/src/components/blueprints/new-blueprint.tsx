@@ -4,10 +4,10 @@ import { CLOUDS } from '@dharma/db/blueprint-graph';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { checkMeta, focusFirstInvalid } from '../../lib/blueprint-form';
+import { checkMeta, focusFirstInvalid, validateBlueprintForm } from '../../lib/blueprint-form';
 import { toApiError, type TFieldIssue } from '../../lib/errors';
 import { COPY_SOURCES_INPUT } from '../../lib/list-params';
-import { emptyGraphForm, formToGraph, graphToForm, issuesAt, type TGraphForm } from '../../lib/graph-form';
+import { emptyGraphForm, graphToForm, issuesAt, type TGraphForm } from '../../lib/graph-form';
 import { canCreateBlueprint } from '../../lib/roles';
 import { useTRPC } from '../../lib/trpc/client';
 import { useDebounced } from '../../lib/use-debounced';
@@ -85,13 +85,8 @@ export function NewBlueprint() {
     setFailure(null);
     const meta = checkMeta({ name, description, message }, { messageRequired: false });
     if (!projectId) meta.unshift({ field: 'projectId', message: 'choose a project' });
-    const { graph, issues: graphIssues } = formToGraph(form);
-    const all = [...meta, ...graphIssues];
-    setIssues(all);
-    if (all.length > 0 || !graph) {
-      focusFirstInvalid();
-      return;
-    }
+    const graph = validateBlueprintForm(meta, form, setIssues);
+    if (!graph) return;
     create.mutate({
       projectId,
       name: name.trim(),
