@@ -3,7 +3,7 @@ import { createMemoryStore } from '@dharma/cache/memory-store';
 import { createRedisStore } from '@dharma/cache/redis-store';
 import type { TCacheStore } from '@dharma/cache/store';
 import { createDb, type TDbHandle } from '@dharma/db/client';
-import { type TTenantTx, withTenant } from '@dharma/db/tenant';
+import { createTenantReader, type TTenantRead, type TTenantTx, withTenant } from '@dharma/db/tenant';
 import { createPgbouncerAdmin } from './domain/monitoring/pgbouncer';
 import { createRequestWindow } from './domain/monitoring/request-window';
 import type { TServicesEnv } from './env';
@@ -29,12 +29,12 @@ export function createDeps(env: TServicesEnv) {
   const auth = createAuthenticator({ secret: env.AUTH_SECRET, db: db.db });
   const requests = createRequestWindow();
 
-  /** A tenant transaction, measured. */
-  async function inTenant<T>(tenantId: string, fn: (tx: TTenantTx) => Promise<T>, options?: { readOnly?: boolean }): Promise<T> {
+  /** Runs one tenant transaction and measures it. */
+  async function measured<T>(run: () => Promise<T>): Promise<T> {
     const end = metrics.dbTxDuration.startTimer();
     metrics.dbInFlight.inc();
     try {
-      const out = await withTenant(db.db, tenantId, fn, options);
+      const out = await run();
       end({ outcome: 'commit' });
       return out;
     } catch (error) {
@@ -44,6 +44,14 @@ export function createDeps(env: TServicesEnv) {
       metrics.dbInFlight.dec();
     }
   }
+
+  /** A tenant transaction, measured. */
+  const inTenant = <T>(tenantId: string, fn: (tx: TTenantTx) => Promise<T>, options?: { readOnly?: boolean }): Promise<T> =>
+    measured(() => withTenant(db.db, tenantId, fn, options));
+
+  /** Tenant reads pipelined in one round trip (`createTenantReader`), measured. */
+  const pipelined = createTenantReader(db.sql);
+  const readInTenant: TTenantRead = (tenantId, build) => measured(() => pipelined(tenantId, build));
 
   return {
     env,
@@ -55,6 +63,7 @@ export function createDeps(env: TServicesEnv) {
     auth,
     requests,
     inTenant,
+    readInTenant,
     async close() {
       await Promise.allSettled([db.close(), store.close(), pgbouncer?.close()]);
     },

@@ -27,25 +27,65 @@ afterAll(async () => {
 const get = (path: string, input: unknown, bearer = token) =>
   fetch(`${base}/trpc/${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`, { headers: { authorization: `Bearer ${bearer}` } });
 
-describe('front cache layer', () => {
-  it('answers hits with the same bytes tRPC sent on the miss, for every cached read', async () => {
-    const reads: [string, unknown][] = [
-      ['blueprints.byId', { id }],
-      ['blueprints.list', {}],
-      ['blueprints.list', { cloud: 'aws', search: 'fro', pageSize: 5 }],
-      ['blueprints.versions', { id }],
-      ['blueprints.version', { id, number: 1 }],
-      ['blueprints.diff', { id, from: 1, to: 2 }],
-      ['projects.list', undefined],
-    ];
-    for (const [path, input] of reads) {
+/** The same read sent as a one-item tRPC batch, which the front layer leaves to tRPC: tRPC's own bytes for it. */
+const viaTrpc = async (path: string, input: unknown, url = base) => {
+  const res = await fetch(`${url}/trpc/${path}?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: input }))}`, { headers: { authorization: `Bearer ${token}` } });
+  expect(res.status, path).toBe(200);
+  const text = await res.text();
+  return text.slice(1, -1);
+};
+
+const READS = (): [string, unknown][] => [
+  ['blueprints.byId', { id }],
+  ['blueprints.list', {}],
+  ['blueprints.list', { cloud: 'aws', search: 'fro', pageSize: 5 }],
+  ['blueprints.versions', { id }],
+  ['blueprints.version', { id, number: 1 }],
+  ['blueprints.diff', { id, from: 1, to: 2 }],
+  ['projects.list', undefined],
+];
+
+describe('front read layer', () => {
+  it('answers misses and hits with the bytes tRPC itself sends, for every cached read', async () => {
+    for (const [path, input] of READS()) {
       const miss = await get(path, input);
       const hit = await get(path, input);
       expect([miss.status, hit.status], path).toEqual([200, 200]);
       expect([miss.headers.get('x-cache'), hit.headers.get('x-cache')], path).toEqual(['MISS', 'HIT']);
       expect(hit.headers.get('content-type'), path).toBe(miss.headers.get('content-type'));
-      expect(await hit.text(), path).toBe(await miss.text());
+      const [missBody, hitBody] = [await miss.text(), await hit.text()];
+      expect(hitBody, path).toBe(missBody);
+      expect(await viaTrpc(path, input), path).toBe(missBody);
     }
+  });
+
+  it('answers every read from its loader when the cache is off, with tRPC\'s bytes and x-cache BYPASS', async () => {
+    const uncached = makeDeps({ CACHE_ENABLED: 'false' });
+    const http = await startHttp(uncached);
+    try {
+      const before = uncached.cache.stats().bypass;
+      for (const [path, input] of READS()) {
+        const res = await fetch(`${http.url}/trpc/${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`, {
+          headers: { authorization: `Bearer ${token}`, 'x-request-id': 'front-uncached-1' },
+        });
+        expect(res.status, path).toBe(200);
+        expect(res.headers.get('x-cache'), path).toBe('BYPASS');
+        expect(res.headers.get('x-request-id'), path).toBe('front-uncached-1');
+        expect(await res.text(), path).toBe(await viaTrpc(path, input, http.url));
+      }
+      // Every read went to the loader: one bypass per front read and one per tRPC read.
+      expect(uncached.cache.stats().bypass - before).toBe(READS().length * 2);
+    } finally {
+      await http.close();
+      await uncached.close();
+    }
+  });
+
+  it('leaves errors to tRPC, so they keep its shape and status', async () => {
+    const missing = await get('blueprints.byId', { id: '00000000-0000-4000-8000-000000000000' });
+    expect(missing.status).toBe(404);
+    const body = (await missing.json()) as { error: { data: { code: string; path: string; issues: { field: string }[] } } };
+    expect(body.error.data).toMatchObject({ code: 'NOT_FOUND', path: 'blueprints.byId', issues: [{ field: 'id' }] });
   });
 
   it('treats an input with defaults filled in and the same input spelled out as one entry', async () => {

@@ -1,9 +1,16 @@
 import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import type { Sql } from 'postgres';
 import type { TDb, TExecutor } from './client';
+import * as schema from './schema/index';
 
 export type TTenantTx = Parameters<Parameters<TDb['transaction']>[0]>[0];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function assertTenantId(tenantId: string) {
+  if (!UUID.test(tenantId)) throw new Error(`tenant transaction: tenantId must be a uuid, got "${tenantId}"`);
+}
 
 /**
  * Runs `fn` in one transaction whose `app.tenant_id` is set transaction-locally (set_config(..., true)), so the
@@ -15,7 +22,7 @@ export async function withTenant<T>(
   fn: (tx: TTenantTx) => Promise<T>,
   options: { readOnly?: boolean } = {},
 ): Promise<T> {
-  if (!UUID.test(tenantId)) throw new Error(`withTenant: tenantId must be a uuid, got "${tenantId}"`);
+  assertTenantId(tenantId);
   return db.transaction(
     async (tx) => {
       await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
@@ -23,6 +30,123 @@ export async function withTenant<T>(
     },
     options.readOnly ? { accessMode: 'read only' } : undefined,
   );
+}
+
+/**
+ * A SQL literal for a parameter of a pipelined read. postgres.js sends a statement with parameters in two round
+ * trips (it asks the server for the parameter types first, and stops pipelining until they arrive); a statement
+ * without parameters goes out at once. Strings are quoted with `'` doubled, which is the whole escaping rule while
+ * `standard_conforming_strings` is on (the default since PostgreSQL 9.1; PgBouncer restores it per client).
+ * Anything but strings, finite numbers, booleans and null is refused rather than guessed.
+ */
+export function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'string') {
+    if (value.includes('\0')) throw new Error('readInTenant: a string parameter contains a NUL character');
+    return `'${value.replaceAll("'", "''")}'`;
+  }
+  throw new Error(`readInTenant: cannot send a parameter of type ${typeof value} inline`);
+}
+
+/** Replaces `$1`, `$2`, ... in a Drizzle-built statement (which carries no literals of its own) by literals. */
+export function inlineParams(query: string, params: readonly unknown[]): string {
+  if (params.length === 0) return query;
+  return query.replace(/\$(\d+)\b/g, (token, n: string) => {
+    const i = Number(n) - 1;
+    if (i < 0 || i >= params.length) throw new Error(`readInTenant: ${token} has no parameter`);
+    return literal(params[i]);
+  });
+}
+
+/** Something that runs one statement when asked: a built Drizzle query (select, insert, ...), not yet awaited. */
+export interface TOneStatement<T> {
+  execute: () => Promise<T>;
+}
+
+type TResults<S extends readonly TOneStatement<unknown>[]> = { -readonly [K in keyof S]: S[K] extends TOneStatement<infer R> ? R : never };
+
+export type TTenantRead = <const S extends readonly TOneStatement<unknown>[]>(tenantId: string, build: (db: TDb) => S) => Promise<TResults<S>>;
+
+/** A statement a Drizzle query handed to the pipelining client, waiting for the combined query's results. */
+interface TPendingStatement {
+  text: string;
+  /** Drizzle asks select builders' rows as value arrays (`.values()`) and raw `execute` rows as objects. */
+  asValues: boolean;
+  resolve: (rows: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Tenant-scoped reads in one round trip and one statement message. `withTenant` costs a round trip per statement
+ * (BEGIN, SET TRANSACTION, set_config, each query, COMMIT), and postgres.js sends a statement with parameters in two
+ * (it asks the server for their types first). Here the read is one simple-protocol message:
+ *
+ *   SET TRANSACTION READ ONLY; SELECT set_config('app.tenant_id', '<tenant>', true); <query 1>; <query 2> ...
+ *
+ * PostgreSQL runs the statements of one such message as one implicit transaction, so the tenant setting is local to
+ * it and row-level security sees it in every query, exactly as in `withTenant`; the transaction ends with the
+ * message, and nothing carries over to the next PgBouncer client. An error in any statement rolls all back. Values
+ * are sent as literals (`literal`).
+ *
+ * `build` receives a Drizzle database whose queries are collected instead of sent, and returns the built queries
+ * (not awaited); each must send exactly one statement when run, which every Drizzle query builder does.
+ */
+export function createTenantReader(sql: Sql): TTenantRead {
+  let collecting: TPendingStatement[] | null = null;
+  // The Drizzle client of pipelined reads: `unsafe` records the statement (Drizzle calls it synchronously from
+  // `execute()`) and returns a thenable settled by the combined message's result for that statement.
+  const client = {
+    options: sql.options,
+    unsafe(query: string, params: unknown[] = []) {
+      if (!collecting) throw new Error('readInTenant: a pipelined query runs only inside readInTenant');
+      const pending = { text: inlineParams(query, params), asValues: false } as TPendingStatement;
+      const done = new Promise((resolve, reject) => Object.assign(pending, { resolve, reject }));
+      collecting.push(pending);
+      const thenable = {
+        values() {
+          pending.asValues = true;
+          return thenable;
+        },
+        then: done.then.bind(done),
+      };
+      return thenable;
+    },
+  };
+  const db = drizzle(client as unknown as Sql, { schema });
+
+  return async function readInTenant<const S extends readonly TOneStatement<unknown>[]>(tenantId: string, build: (db: TDb) => S): Promise<TResults<S>> {
+    assertTenantId(tenantId);
+    const statements = build(db);
+    const collected: TPendingStatement[] = [];
+    const results: Promise<unknown>[] = [];
+    collecting = collected;
+    try {
+      for (const statement of statements) results.push(statement.execute());
+    } finally {
+      collecting = null;
+    }
+    if (collected.length !== statements.length) {
+      throw new Error(`readInTenant: each query must send one statement at once; ${statements.length} queries sent ${collected.length}`);
+    }
+    const text = [
+      'set transaction read only',
+      `select set_config('app.tenant_id', ${literal(tenantId)}, true)`,
+      ...collected.map((c) => c.text),
+    ].join('; ');
+    try {
+      const all = (await sql.unsafe(text).values()) as unknown as { columns: { name: string }[] }[] & unknown[][][];
+      collected.forEach((c, i) => {
+        const rows = all[i + 2]!;
+        c.resolve(c.asValues ? rows : rows.map((row) => Object.fromEntries(all[i + 2]!.columns.map((col, j) => [col.name, row[j]]))));
+      });
+    } catch (error) {
+      for (const c of collected) c.reject(error);
+    }
+    return (await Promise.all(results)) as TResults<S>;
+  };
 }
 
 export type { TExecutor };

@@ -2,9 +2,11 @@ import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { stableKey } from '@dharma/cache/key';
 import { allowedScope, type TAction, type TResource, type TRole } from '@dharma/auth/rbac';
-import { TokenError } from '@dharma/auth/token';
+import { TokenError, type TAccessClaims } from '@dharma/auth/token';
 import { DomainError, type TDomainErrorCode } from '@dharma/db/errors';
-import type { TTenantTx } from '@dharma/db/tenant';
+import type { TDb } from '@dharma/db/client';
+import type { TOneStatement, TTenantTx } from '@dharma/db/tenant';
+import type { TDeps } from '../deps';
 import { t } from './init';
 
 export const router = t.router;
@@ -46,15 +48,16 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
 /** Anyone may call it. Still measured and error-mapped. */
 export const publicProcedure = t.procedure.use(observed);
 
+/** The caller as procedures see it, from verified token claims. */
+export const userFromClaims = (claims: TAccessClaims) => ({ id: claims.sub, tenantId: claims.tid, email: claims.email, name: claims.name, roles: claims.roles as TRole[] });
+
 /** Guarantees `ctx.user`: a bearer token whose signature, issuer, audience and expiry were verified. */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const header = ctx.authorization ?? '';
   const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
   try {
     const claims = await ctx.deps.auth.verify(token);
-    return next({
-      ctx: { user: { id: claims.sub, tenantId: claims.tid, email: claims.email, name: claims.name, roles: claims.roles as TRole[] } },
-    });
+    return next({ ctx: { user: userFromClaims(claims) } });
   } catch (error) {
     if (error instanceof TokenError) {
       throw new TRPCError({ code: 'UNAUTHORIZED', message: error.reason === 'missing' ? 'sign in first: no bearer token' : `bearer token ${error.reason}` });
@@ -77,29 +80,37 @@ export interface TTenantCache {
 export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
   const member = await ctx.deps.auth.membership({ sub: ctx.user.id, tid: ctx.user.tenantId });
   if (!member) throw new TRPCError({ code: 'FORBIDDEN', message: 'your account is not an active member of this tenant' });
-  const tenantId = ctx.user.tenantId;
-  const { deps } = ctx;
+  return next({ ctx: tenantScope(ctx.deps, { id: ctx.user.tenantId, slug: member.tenantSlug }, ctx.cacheStatuses) });
+});
+
+/**
+ * What a tenant's procedures work with: the tenant, `tx` (a transaction with that tenant set for RLS), `read`
+ * (pipelined read-only queries of that tenant) and `cache` (keys scoped to that tenant, outcomes reported in
+ * `cacheStatuses`). Built by `tenantProcedure`, and by the front read path for the same reads.
+ */
+export function tenantScope(deps: TDeps, tenant: { id: string; slug: string }, cacheStatuses: string[]) {
+  const tenantId = tenant.id;
   const cache: TTenantCache = {
     async read({ path, input, tags, ttlSeconds }, loader) {
       const { value, status } = await deps.cache.getOrLoad(
         { tenantId, namespace: path, key: stableKey(input), tags, ttlSeconds, bypass: !deps.env.CACHE_ENABLED },
         loader,
       );
-      ctx.cacheStatuses.push(status);
+      cacheStatuses.push(status);
       return value;
     },
     async invalidate(tags) {
       await deps.cache.invalidate({ tenantId, tags });
     },
   };
-  return next({
-    ctx: {
-      tenant: { id: tenantId, slug: member.tenantSlug },
-      tx: <T>(fn: (tx: TTenantTx) => Promise<T>, options?: { readOnly?: boolean }) => deps.inTenant(tenantId, fn, options),
-      cache,
-    },
-  });
-});
+  return {
+    tenant,
+    tx: <T>(fn: (tx: TTenantTx) => Promise<T>, options?: { readOnly?: boolean }) => deps.inTenant(tenantId, fn, options),
+    /** Read-only queries of this tenant pipelined in one round trip; see `createTenantReader`. */
+    read: <const S extends readonly TOneStatement<unknown>[]>(build: (db: TDb) => S) => deps.readInTenant(tenantId, build),
+    cache,
+  };
+}
 
 /** Guarantees `ctx.scope`: the widest scope at which the caller's roles allow `action` on `resource`. */
 export function permission(resource: TResource, action: TAction) {

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, ilike, isNotNull, isNull, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { TBlueprintGraph } from '../blueprint-graph';
 import type { TExecutor } from '../client';
 import { conflict, DomainError, notFound, pgErrorCode } from '../errors';
@@ -83,7 +83,11 @@ function toSummary(r: TSummaryRow): TBlueprintSummary {
 /** Escapes LIKE wildcards so a search for "50%" means the characters, not a pattern. */
 const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export async function listBlueprints(tx: TExecutor, args: TListBlueprintsArgs): Promise<{ items: TBlueprintSummary[]; total: number }> {
+/**
+ * The two statements of a list page (the rows and the total), built and not yet run, so they can be pipelined
+ * (`readInTenant`) or awaited in a transaction (`listBlueprints`). `toBlueprintList` turns their results into the page.
+ */
+export function listBlueprintsQueries(tx: TExecutor, args: TListBlueprintsArgs) {
   const where: SQL[] = [eq(blueprints.tenantId, args.tenantId)];
   if (args.search) where.push(ilike(blueprints.name, `%${likeLiteral(args.search)}%`));
   if (args.projectId) where.push(eq(blueprints.projectId, args.projectId));
@@ -94,7 +98,7 @@ export async function listBlueprints(tx: TExecutor, args: TListBlueprintsArgs): 
   if (archived === 'archived') where.push(isNotNull(blueprints.archivedAt));
   const filter = and(...where);
 
-  const [rows, [totalRow]] = await Promise.all([
+  return [
     tx
       .select(summaryColumns)
       .from(blueprints)
@@ -106,21 +110,75 @@ export async function listBlueprints(tx: TExecutor, args: TListBlueprintsArgs): 
       .limit(args.pageSize)
       .offset((args.page - 1) * args.pageSize),
     tx.select({ total: count() }).from(blueprints).where(filter),
-  ]);
+  ] as const;
+}
+
+export function toBlueprintList([rows, [totalRow]]: [TSummaryRow[], { total: number }[]]): { items: TBlueprintSummary[]; total: number } {
   return { items: rows.map(toSummary), total: totalRow?.total ?? 0 };
 }
 
-export async function getBlueprint(tx: TExecutor, { tenantId, id }: { tenantId: string; id: string }): Promise<TBlueprintDetail> {
-  const [row] = await tx
-    .select({ ...summaryColumns, graph: blueprintVersions.graph, graphHash: blueprintVersions.graphHash })
-    .from(blueprints)
-    .innerJoin(projects, and(eq(projects.tenantId, blueprints.tenantId), eq(projects.id, blueprints.projectId)))
-    .innerJoin(blueprintVersions, and(eq(blueprintVersions.blueprintId, blueprints.id), eq(blueprintVersions.number, blueprints.currentVersion)))
-    .leftJoin(users, eq(users.id, blueprints.createdBy))
-    .where(and(eq(blueprints.tenantId, tenantId), eq(blueprints.id, id)));
-  if (!row) throw notFound('blueprint', 'id');
-  const { graph, graphHash: hash, ...summary } = row;
-  return { ...toSummary(summary), graph, graphHash: hash };
+export async function listBlueprints(tx: TExecutor, args: TListBlueprintsArgs): Promise<{ items: TBlueprintSummary[]; total: number }> {
+  const [rows, total] = listBlueprintsQueries(tx, args);
+  return toBlueprintList(await Promise.all([rows, total]));
+}
+
+/** A row of `blueprint_detail(id)` (migration 0003): timestamps arrive as Postgres text, the graph parsed. */
+interface TBlueprintDetailRow extends Record<string, unknown> {
+  id: string;
+  project_id: string;
+  project_name: string;
+  name: string;
+  description: string;
+  cloud: TCloud;
+  status: TBlueprintStatus;
+  current_version: number;
+  component_count: number;
+  created_by: string | null;
+  created_by_name: string | null;
+  created_at: string;
+  updated_at: string;
+  archived_at: string | null;
+  graph: TBlueprintGraph;
+  graph_hash: string;
+}
+
+/**
+ * The statement of one blueprint with its current graph, built and not yet run; `toBlueprintDetail` maps its rows.
+ * It calls the PL/pgSQL function `blueprint_detail` (migration 0003), whose plan Postgres keeps per connection:
+ * the join it runs is what `listBlueprintsQueries` selects, with the graph. Row-level security scopes it to the
+ * transaction's tenant.
+ */
+export function blueprintDetailQuery(tx: TExecutor, { id }: { id: string }) {
+  return tx.execute<TBlueprintDetailRow>(sql`select * from blueprint_detail(${id})`);
+}
+
+const pgTimestamp = (text: string) => new Date(text).toISOString();
+
+export function toBlueprintDetail(rows: readonly TBlueprintDetailRow[]): TBlueprintDetail {
+  const [r] = rows;
+  if (!r) throw notFound('blueprint', 'id');
+  return {
+    id: r.id,
+    projectId: r.project_id,
+    projectName: r.project_name,
+    name: r.name,
+    description: r.description,
+    cloud: r.cloud,
+    status: r.status,
+    currentVersion: r.current_version,
+    componentCount: r.component_count,
+    createdBy: r.created_by,
+    createdByName: r.created_by_name,
+    createdAt: pgTimestamp(r.created_at),
+    updatedAt: pgTimestamp(r.updated_at),
+    archivedAt: r.archived_at === null ? null : pgTimestamp(r.archived_at),
+    graph: r.graph,
+    graphHash: r.graph_hash,
+  };
+}
+
+export async function getBlueprint(tx: TExecutor, args: { id: string }): Promise<TBlueprintDetail> {
+  return toBlueprintDetail(await blueprintDetailQuery(tx, args));
 }
 
 /** Maps a unique-name violation to a CONFLICT on `name`; anything else propagates. */

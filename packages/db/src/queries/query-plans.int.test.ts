@@ -93,9 +93,23 @@ describe(`query plans at ${SCALE.toLocaleString('en-US')} blueprints`, () => {
   });
 
   it('reads one blueprint by a unique index and its current version by (blueprint, number)', async () => {
-    const [one] = await plans((tx) => getBlueprint(tx, { tenantId, id: sample.id }));
-    expectIndexed(one!, 'blueprints_pkey', 'blueprints_tenant_id_key');
-    expectIndexed(one!, 'blueprint_versions_number_key');
+    // byId calls blueprint_detail(id) (migration 0003). EXPLAIN shows a function scan, so the statement inside the
+    // function is EXPLAINed instead, as the custom plan PL/pgSQL starts with and as the generic plan it settles on.
+    const [fn] = await app.sql<{ prosrc: string }[]>`select prosrc from pg_proc where proname = 'blueprint_detail'`;
+    const body = /RETURN QUERY([\s\S]*?);\s*END/i.exec(fn!.prosrc)?.[1]?.replaceAll('p_id', '$1');
+    expect(body, 'the RETURN QUERY statement of blueprint_detail').toContain('blueprint_versions');
+    for (const mode of ['force_custom_plan', 'force_generic_plan']) {
+      const one = await app.sql.begin(async (t) => {
+        await t`select set_config('app.tenant_id', ${tenantId}, true), set_config('plan_cache_mode', ${mode}, true)`;
+        await t.unsafe(`prepare detail_plan(uuid) as ${body}`);
+        const [row] = await t.unsafe(`explain (format json) execute detail_plan('${sample.id}')`);
+        await t.unsafe('deallocate detail_plan');
+        return walk((row!['QUERY PLAN'] as { Plan: TPlanNode }[])[0]!.Plan);
+      });
+      expectIndexed(one, 'blueprints_pkey', 'blueprints_tenant_id_key');
+      expectIndexed(one, 'blueprint_versions_number_key');
+    }
+    await expect(withTenant(app.db, tenantId, (tx) => getBlueprint(tx, sample))).resolves.toMatchObject({ id: sample.id });
   });
 
   it('lists and reads versions by the (blueprint, number) index', async () => {

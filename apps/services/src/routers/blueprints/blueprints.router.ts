@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { scopeCovers } from '@dharma/auth/rbac';
 import {
-  createBlueprint, getBlueprint, getBlueprintOwner, listBlueprints, saveBlueprintVersion, setBlueprintArchived,
+  blueprintDetailQuery, createBlueprint, getBlueprintOwner, listBlueprintsQueries, saveBlueprintVersion, toBlueprintDetail, toBlueprintList, setBlueprintArchived,
 } from '@dharma/db/queries/blueprints';
 import { getBlueprintVersion, listBlueprintVersions } from '@dharma/db/queries/blueprint-versions';
 import type { TTenantTx } from '@dharma/db/tenant';
@@ -64,13 +64,14 @@ export const blueprintReads = {
 
 export const blueprintsRouter = router({
   list: cachedQuery(blueprintReads.list, async (ctx, input) => {
-    const { items, total } = await ctx.tx((tx) => listBlueprints(tx, { tenantId: ctx.tenant.id, ...input }), { readOnly: true });
+    const { items, total } = toBlueprintList(await ctx.read((db) => listBlueprintsQueries(db, { tenantId: ctx.tenant.id, ...input })));
     return { items, total, page: input.page, pageSize: input.pageSize };
   }),
 
-  byId: cachedQuery(blueprintReads.byId, (ctx, input) =>
-    ctx.tx((tx) => getBlueprint(tx, { tenantId: ctx.tenant.id, id: input.id }), { readOnly: true }),
-  ),
+  byId: cachedQuery(blueprintReads.byId, async (ctx, input) => {
+    const [rows] = await ctx.read((db) => [blueprintDetailQuery(db, { id: input.id })]);
+    return toBlueprintDetail(rows);
+  }),
 
   versions: cachedQuery(blueprintReads.versions, (ctx, input) =>
     ctx.tx(async (tx) => {
