@@ -17,6 +17,8 @@ export const servicesEnvShape = {
   SERVICES_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).default(4000),
   /** Off answers every read from the database: for measuring the uncached path, or while debugging the cache. */
   CACHE_ENABLED: ZBool.default(true),
+  /** Reload recently read entries after an invalidation, off the readers' requests (packages/cache refresh-ahead). */
+  CACHE_REFRESH_AHEAD: ZBool.default(true),
   CACHE_TTL_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(3600).default(60),
   CACHE_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(5).max(5000).default(100),
   /** Comma-separated router names this process serves (for example `blueprints,projects`); default all. */

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeDeps, scratchTenant, seededUsers, startHttp, tokenFor } from './testing/harness';
 import { smallGraph } from './testing/graphs';
 import { createClient } from '@dharma/sdk/client';
@@ -114,9 +114,29 @@ describe('front read layer', () => {
     await get('blueprints.byId', { id });
     const before = (await (await get('blueprints.byId', { id })).json()) as { result: { data: { currentVersion: number } } };
     await client.blueprints.saveVersion.mutate({ id, baseVersion: before.result.data.currentVersion, graph: smallGraph('t3.2xlarge'), message: 'three' });
+    // Served fresh either way: a MISS, or a HIT on the entry refresh-ahead reloaded after the invalidation.
     const after = await get('blueprints.byId', { id });
-    expect(after.headers.get('x-cache')).toBe('MISS');
     expect(((await after.json()) as { result: { data: { currentVersion: number } } }).result.data.currentVersion).toBe(before.result.data.currentVersion + 1);
+  });
+
+  it('has a blueprint just created in the cache before its creator opens it, and refreshes the lists it changed', async () => {
+    const client = createClient(base, token);
+    const listInput = { search: 'Front warm' };
+    expect((await get('blueprints.list', listInput)).headers.get('x-cache')).toMatch(/MISS|HIT/);
+    const before = deps.cache.stats().refreshes;
+    const created = await client.blueprints.create.mutate({ projectId: scratch.projectId, name: 'Front warm', cloud: 'aws', graph: smallGraph() });
+    // Two reloads off the request: the new blueprint's byId (warmed) and the list read above (refreshed).
+    await vi.waitFor(() => {
+      const stats = deps.cache.stats();
+      expect(stats.refreshes - before).toBeGreaterThanOrEqual(2);
+      expect([stats.inflight, stats.refreshAhead?.queued, stats.refreshAhead?.running]).toEqual([0, 0, 0]);
+    });
+    const opened = await get('blueprints.byId', { id: created.id });
+    expect(opened.headers.get('x-cache')).toBe('HIT');
+    expect(((await opened.json()) as { result: { data: { name: string } } }).result.data.name).toBe('Front warm');
+    const listed = await get('blueprints.list', listInput);
+    expect(listed.headers.get('x-cache')).toBe('HIT');
+    expect(((await listed.json()) as { result: { data: { items: { id: string }[] } } }).result.data.items.map((i) => i.id)).toContain(created.id);
   });
 
   it('leaves batched requests to tRPC', async () => {

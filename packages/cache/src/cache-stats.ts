@@ -7,6 +7,8 @@ export type TCacheCounters = {
   bypass: number;
   /** Loader calls actually made (single-flight followers do not add one). */
   loads: number;
+  /** Entries reloaded ahead of readers after an invalidation (refresh-ahead); these loads are not reader misses. */
+  refreshes: number;
 };
 
 export type TCacheStats = TCacheCounters & {
@@ -19,12 +21,14 @@ export type TCacheStats = TCacheCounters & {
   pendingInvalidations: number;
   /** Pending bumps dropped because too many piled up during an outage: those invalidations were lost. */
   droppedInvalidations: number;
+  /** Refresh-ahead bookkeeping (null when it is off): reads remembered, reloads queued and running, totals. */
+  refreshAhead: { remembered: number; queued: number; running: number; reloads: number; failed: number } | null;
 };
 
 export type TCounterName = keyof TCacheCounters;
 
 export function zeroCounters(): TCacheCounters {
-  return { hits: 0, misses: 0, errors: 0, bypass: 0, loads: 0 };
+  return { hits: 0, misses: 0, errors: 0, bypass: 0, loads: 0, refreshes: 0 };
 }
 
 /** Counters kept in total and per namespace. */

@@ -11,6 +11,7 @@ import {
   tagKey,
 } from './entry';
 import { createPendingBumps } from './pending-bumps';
+import { createRefreshAhead, type TRefreshAheadOptions } from './refresh-ahead';
 import type { TCacheStore } from './store';
 import { withTimeout } from './timeout';
 
@@ -21,7 +22,8 @@ export type TCacheStatus = 'hit' | 'miss' | 'error' | 'bypass';
  * 'error' the read, on 'miss' the write of the loaded value, on 'invalidate' the bump.
  */
 export type TCacheEvent = {
-  type: TCacheStatus | 'invalidate';
+  /** `refresh`: an entry reloaded ahead of readers after an invalidation (see `refreshAhead`), or warmed. */
+  type: TCacheStatus | 'invalidate' | 'refresh';
   /** The namespace read; '*' for invalidations, which are per tenant and tag. */
   namespace: string;
   durationMs: number;
@@ -44,6 +46,11 @@ export type TCacheOptions = {
   /** Most tag keys kept for retry during an outage. Default 10000. */
   maxPendingInvalidations?: number;
   onEvent?: (event: TCacheEvent) => void;
+  /**
+   * Reload recently read entries after an invalidation bumps one of their tags, off the readers' requests
+   * (`refresh-ahead.ts`). Off by default.
+   */
+  refreshAhead?: TRefreshAheadOptions | false;
 };
 
 export type TGetOrLoadParams = {
@@ -67,6 +74,12 @@ export type TCache = {
    */
   peek(params: Omit<TGetOrLoadParams, 'bypass' | 'ttlSeconds'>): Promise<{ json: string } | null>;
   invalidate(params: { tenantId: string; tags: readonly string[] }): Promise<{ ok: boolean }>;
+  /**
+   * Loads an entry now and stores it, unless a fresh one is there: for a value a reader is about to ask for (the
+   * blueprint just created). Counted as a refresh, not as a reader's hit or miss. Never throws: a failed load is
+   * simply not stored.
+   */
+  warm(params: Omit<TGetOrLoadParams, 'bypass'>, loader: () => Promise<unknown>): Promise<void>;
   stats(): TCacheStats;
   statsByNamespace(): Record<string, TCacheCounters>;
 };
@@ -102,6 +115,7 @@ export function createCache(options: TCacheOptions): TCache {
     invalidateRetryMs = 1000,
     maxPendingInvalidations = 10_000,
     onEvent,
+    refreshAhead = false,
   } = options;
   assertSegment('prefix', prefix);
   if (!(defaultTtlSeconds > 0 && maxTtlSeconds > 0 && timeoutMs > 0)) {
@@ -113,6 +127,7 @@ export function createCache(options: TCacheOptions): TCache {
   const tagTtlMs = tagTtlSeconds * 1000;
 
   const counters = createCounters();
+  const refresher = refreshAhead === false ? null : createRefreshAhead(refreshAhead);
   const inflight = new Map<string, Promise<TFlight>>();
   let invalidations = 0;
   let invalidateErrors = 0;
@@ -140,10 +155,12 @@ export function createCache(options: TCacheOptions): TCache {
     return loader();
   };
 
-  async function run<T>(p: TGetOrLoadParams, tags: readonly string[], loader: () => Promise<T>): Promise<TCacheResult<T>> {
+  async function run<T>(p: TGetOrLoadParams, tags: readonly string[], loader: () => Promise<T>, mode: 'read' | 'refresh' = 'read'): Promise<TCacheResult<T>> {
     const started = performance.now();
     const { namespace } = p;
     let status: TCacheStatus = 'bypass';
+    let eKey = '';
+    let tKeys: string[] = [];
     let storeError: unknown;
     let failed = false;
     const fail = (error: unknown): void => {
@@ -154,9 +171,11 @@ export function createCache(options: TCacheOptions): TCache {
       if (p.bypass === true) {
         return { value: await loadCounted(namespace, loader), status };
       }
-      const eKey = entryKey(prefix, p.tenantId, namespace, p.key);
-      const tKeys = tags.map((tag) => tagKey(prefix, p.tenantId, tag));
+      eKey = entryKey(prefix, p.tenantId, namespace, p.key);
+      tKeys = tags.map((tag) => tagKey(prefix, p.tenantId, tag));
       if (pending.size > 0 && tKeys.some((key) => pending.has(key))) {
+        // A reload ahead of readers would not be stored either: leave it to the readers.
+        if (mode === 'refresh') return { value: undefined as T, status: 'hit' };
         // This process failed to invalidate one of these tags: the stored entry may be stale, so do not trust it.
         status = 'error';
         return { value: await loadCounted(namespace, loader), status };
@@ -217,17 +236,27 @@ export function createCache(options: TCacheOptions): TCache {
       if (leader && 'writeError' in result) fail(result.writeError);
       return { value: result.value as T, status };
     } finally {
-      if (status === 'hit') counters.add(namespace, 'hits');
-      else if (status === 'miss') counters.add(namespace, 'misses');
-      else if (status === 'bypass') counters.add(namespace, 'bypass');
-      // At most one error per call: a read answered without the cache, or a miss whose write failed.
-      if (status === 'error' || failed) counters.add(namespace, 'errors');
-      emit({
-        type: status,
-        namespace,
-        durationMs: performance.now() - started,
-        ...(failed ? { error: storeError } : {}),
-      });
+      if (mode === 'refresh') {
+        // A reload ahead of readers: only the load it made (if the entry was not fresh already) is counted.
+        if (status === 'miss') counters.add(namespace, 'refreshes');
+        if (status === 'error' || failed) counters.add(namespace, 'errors');
+        if (status !== 'hit') emit({ type: 'refresh', namespace, durationMs: performance.now() - started, ...(failed ? { error: storeError } : {}) });
+      } else {
+        if (status === 'hit') counters.add(namespace, 'hits');
+        else if (status === 'miss') counters.add(namespace, 'misses');
+        else if (status === 'bypass') counters.add(namespace, 'bypass');
+        // At most one error per call: a read answered without the cache, or a miss whose write failed.
+        if (status === 'error' || failed) counters.add(namespace, 'errors');
+        emit({
+          type: status,
+          namespace,
+          durationMs: performance.now() - started,
+          ...(failed ? { error: storeError } : {}),
+        });
+        if (refresher && (status === 'hit' || status === 'miss')) {
+          refresher.touch(eKey, { tagKeys: tKeys, reload: () => run(p, tags, loader, 'refresh') });
+        }
+      }
     }
   }
 
@@ -255,6 +284,7 @@ export function createCache(options: TCacheOptions): TCache {
     try {
       await withTimeout('cache invalidate', timeoutMs, () => store.incr(keys, tagTtlMs));
       pending.settled(keys, mark);
+      refresher?.bumped(keys);
       emit({ type: 'invalidate', namespace: '*', durationMs: performance.now() - started });
       return { ok: true };
     } catch (error) {
@@ -306,6 +336,19 @@ export function createCache(options: TCacheOptions): TCache {
       return run(params, tags, loader);
     },
 
+    async warm(params, loader) {
+      assertSegment('tenantId', params.tenantId);
+      assertSegment('namespace', params.namespace);
+      assertTail('key', params.key);
+      const tags = params.tags ?? [];
+      for (const tag of tags) assertTail('tag', tag);
+      try {
+        await run(params, tags, loader, 'refresh');
+      } catch {
+        // Warming is a favour to a later reader: a failed load is not stored and that reader loads it itself.
+      }
+    },
+
     invalidate(params) {
       assertSegment('tenantId', params.tenantId);
       for (const tag of params.tags) assertTail('tag', tag);
@@ -321,6 +364,7 @@ export function createCache(options: TCacheOptions): TCache {
       invalidateErrors,
       pendingInvalidations: pending.size,
       droppedInvalidations,
+      refreshAhead: refresher?.stats() ?? null,
     }),
     statsByNamespace: () => counters.snapshotByNamespace(),
   };

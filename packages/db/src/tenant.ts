@@ -42,8 +42,9 @@ export async function withTenant<T>(
 export function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'bigint') return value.toString();
+  // Negative numbers in parentheses: `5-${-1}` must not become `5--1`, a comment that would swallow the rest.
+  if (typeof value === 'number' && Number.isFinite(value)) return value < 0 ? `(${value})` : String(value);
+  if (typeof value === 'bigint') return value < 0n ? `(${value})` : value.toString();
   if (typeof value === 'string') {
     if (value.includes('\0')) throw new Error('readInTenant: a string parameter contains a NUL character');
     return `'${value.replaceAll("'", "''")}'`;
@@ -51,9 +52,14 @@ export function literal(value: unknown): string {
   throw new Error(`readInTenant: cannot send a parameter of type ${typeof value} inline`);
 }
 
-/** Replaces `$1`, `$2`, ... in a Drizzle-built statement (which carries no literals of its own) by literals. */
+/**
+ * Replaces `$1`, `$2`, ... in a Drizzle-built statement by literals. Drizzle's builders put no quoted text of their
+ * own in a statement; a hand-written `sql` template could, and a `$1` inside quoted text is not a parameter, so a
+ * statement with quoted text (`'` or `$$`) and parameters is refused instead of guessed at.
+ */
 export function inlineParams(query: string, params: readonly unknown[]): string {
   if (params.length === 0) return query;
+  if (query.includes("'") || query.includes('$$')) throw new Error('readInTenant: a statement with quoted text cannot take its parameters inline');
   return query.replace(/\$(\d+)\b/g, (token, n: string) => {
     const i = Number(n) - 1;
     if (i < 0 || i >= params.length) throw new Error(`readInTenant: ${token} has no parameter`);
@@ -77,6 +83,8 @@ interface TPendingStatement {
   asValues: boolean;
   resolve: (rows: unknown) => void;
   reject: (error: unknown) => void;
+  /** Set when the statement could not be written (a parameter that cannot be a literal): nothing is sent. */
+  error?: unknown;
 }
 
 /**
@@ -102,8 +110,14 @@ export function createTenantReader(sql: Sql): TTenantRead {
     options: sql.options,
     unsafe(query: string, params: unknown[] = []) {
       if (!collecting) throw new Error('readInTenant: a pipelined query runs only inside readInTenant');
-      const pending = { text: inlineParams(query, params), asValues: false } as TPendingStatement;
+      const pending = { text: '', asValues: false } as TPendingStatement;
       const done = new Promise((resolve, reject) => Object.assign(pending, { resolve, reject }));
+      try {
+        pending.text = inlineParams(query, params);
+      } catch (error) {
+        // Recorded, not thrown: thrown here it would reject a promise inside Drizzle that nobody awaits.
+        pending.error = error;
+      }
       collecting.push(pending);
       const thenable = {
         values() {
@@ -128,8 +142,17 @@ export function createTenantReader(sql: Sql): TTenantRead {
     } finally {
       collecting = null;
     }
+    // From here every query's promise is awaited (or its rejection handled), whatever happens.
+    const settled = Promise.allSettled(results);
     if (collected.length !== statements.length) {
+      await settled;
       throw new Error(`readInTenant: each query must send one statement at once; ${statements.length} queries sent ${collected.length}`);
+    }
+    const unwritable = collected.find((c) => c.error !== undefined);
+    if (unwritable) {
+      for (const c of collected) c.reject(unwritable.error);
+      const [first] = (await settled).filter((r) => r.status === 'rejected');
+      throw (first as PromiseRejectedResult).reason;
     }
     const text = [
       'set transaction read only',

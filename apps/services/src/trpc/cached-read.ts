@@ -37,6 +37,18 @@ export function readThrough(spec: TCachedReadSpec, ctx: TReadCtx, path: string, 
   );
 }
 
+/**
+ * Puts a read in the cache before anyone asks for it, in the background: for what a mutation makes a reader ask for
+ * next (the blueprint just created). Same loader, same parse, same key and tags as the read itself.
+ */
+export function warmRead(spec: TCachedReadSpec, ctx: TReadCtx, path: string, input: unknown): void {
+  const load = loaderOf(spec);
+  if (!load) return;
+  void ctx.cache.warm({ path, input, tags: spec.tags(input as never), ...(spec.ttlSeconds ? { ttlSeconds: spec.ttlSeconds } : {}) }, async () =>
+    spec.output.parse(await load(ctx, input as never)),
+  );
+}
+
 /** The procedure for a spec. */
 export function cachedQuery<I extends z.ZodType, O extends z.ZodType>(
   spec: TCachedReadSpec<I, O>,

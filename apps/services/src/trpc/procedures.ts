@@ -71,6 +71,8 @@ export interface TTenantCache {
   read<T>(opts: { path: string; input: unknown; tags: string[]; ttlSeconds?: number }, loader: () => Promise<T>): Promise<T>;
   /** Bump tags after a committed mutation: every read stamped with an older version becomes a miss. */
   invalidate(tags: string[]): Promise<void>;
+  /** Load and store an entry a reader is about to ask for, off the request (never throws). */
+  warm(opts: { path: string; input: unknown; tags: string[]; ttlSeconds?: number }, loader: () => Promise<unknown>): Promise<void>;
 }
 
 /**
@@ -101,6 +103,10 @@ export function tenantScope(deps: TDeps, tenant: { id: string; slug: string }, c
     },
     async invalidate(tags) {
       await deps.cache.invalidate({ tenantId, tags });
+    },
+    async warm({ path, input, tags, ttlSeconds }, loader) {
+      if (!deps.env.CACHE_ENABLED) return;
+      await deps.cache.warm({ tenantId, namespace: path, key: stableKey(input), tags, ttlSeconds }, loader);
     },
   };
   return {

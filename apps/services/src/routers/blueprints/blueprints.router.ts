@@ -7,7 +7,7 @@ import {
 import { getBlueprintVersion, listBlueprintVersions } from '@dharma/db/queries/blueprint-versions';
 import type { TTenantTx } from '@dharma/db/tenant';
 import { diffGraphs } from '../../domain/blueprints/diff';
-import { cachedQuery, cachedRead } from '../../trpc/cached-read';
+import { cachedQuery, cachedRead, warmRead } from '../../trpc/cached-read';
 import { permission, router } from '../../trpc/procedures';
 import {
   ZBlueprintDetail, ZBlueprintIdInput, ZBlueprintList, ZCreateBlueprintInput, ZDiffInput, ZListBlueprintsInput,
@@ -101,6 +101,8 @@ export const blueprintsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const created = await ctx.tx((tx) => createBlueprint(tx, { tenantId: ctx.tenant.id, authorId: ctx.user.id, ...input }));
       await ctx.cache.invalidate([blueprintTags.lists]);
+      // Whoever creates a blueprint opens it next: have it in the cache by then.
+      warmRead(blueprintReads.byId, ctx, 'blueprints.byId', { id: created.id });
       ctx.deps.metrics.business.inc({ event: 'blueprint_created' });
       return created;
     }),

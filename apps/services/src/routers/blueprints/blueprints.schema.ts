@@ -10,7 +10,7 @@ const ZStatus = z.enum(BLUEPRINT_STATUSES, { error: () => `must be one of: ${BLU
 const ZVersionNumber = z.number({ error: 'must be a version number' }).int('must be a whole number').min(1, 'must be at least 1');
 
 export const ZListBlueprintsInput = z.object({
-  search: z.string().trim().max(120, 'must be at most 120 characters').optional(),
+  search: z.string().trim().max(120, 'must be at most 120 characters').refine((s) => !s.includes('\0'), 'must not contain a NUL character').optional(),
   projectId: ZId.optional(),
   cloud: ZCloud.optional(),
   status: ZStatus.optional(),
