@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: local stack up, clean database, migrate + seed, vitest (projects unit, int), Playwright (e2e),
-# then one summary. The LAST line printed is always `N passed, N failed, N skipped`; exit code is non-zero
-# if anything failed. TEST_SUITES=static,unit,int,e2e selects a subset (default: all). KEEP_STACK=1 leaves it running.
+# `npm test`: local stack up, clean database, migrate + seed, vitest (projects unit, int), Playwright (e2e), the
+# baseline load scenario in its quick form with its thresholds (load), then one summary. The LAST line printed is always `N passed, N failed, N skipped`; exit code is non-zero
+# if anything failed. TEST_SUITES=static,unit,int,e2e,load selects a subset (default: all). KEEP_STACK=1 leaves it running.
 set -uo pipefail
 # shellcheck source=lib/stack-env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/stack-env.sh"
@@ -11,11 +11,12 @@ export NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 PLAYWRIGHT_SKIP_BROW
 REPORTS="$STACK_DIR/reports"
 VITEST_JSON="$REPORTS/vitest.json"
 PLAYWRIGHT_JSON="$REPORTS/playwright.json"
+LOAD_JSON="$REPORTS/load-baseline-quick.json"
 
-TEST_SUITES="${TEST_SUITES:-static,unit,int,e2e}"
+TEST_SUITES="${TEST_SUITES:-static,unit,int,e2e,load}"
 want() { [[ ",${TEST_SUITES// /}," == *",$1,"* ]]; }
 for s in ${TEST_SUITES//,/ }; do
-  case "$s" in static|unit|int|e2e) ;; *) echo "test-all: unknown suite '$s' in TEST_SUITES (use static,unit,int,e2e)" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 2 ;; esac
+  case "$s" in static|unit|int|e2e|load) ;; *) echo "test-all: unknown suite '$s' in TEST_SUITES (use static,unit,int,e2e,load)" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 2 ;; esac
 done
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -122,6 +123,16 @@ if [[ -z "$SETUP_FAILED" ]] && want e2e; then
   RESULTS+=("playwright|playwright (e2e)|$PLAYWRIGHT_JSON|$?")
 fi
 
+# ------------------------------------------------------------------ 6b. load: baseline --quick against its thresholds
+# The same scenario, mix, think time and thresholds as `npm run load -- baseline`, shortened (load/scenarios.json,
+# node.quick). Each threshold counts as one test.
+if [[ -z "$SETUP_FAILED" ]] && want load; then
+  step "load (baseline --quick)"
+  rm -f "$LOAD_JSON"
+  npm run --silent load -- baseline --quick --json "$LOAD_JSON"
+  RESULTS+=("load|load baseline --quick (thresholds)|$LOAD_JSON|$?")
+fi
+
 # ------------------------------------------------------------------ 7. stop the stack, then the summary
 cleanup
 trap - EXIT
@@ -143,6 +154,11 @@ for (const entry of process.argv.slice(2)) {
     const j = JSON.parse(fs.readFileSync(report, 'utf8'));
     if (kind === 'vitest') {
       p = j.numPassedTests ?? 0; f = j.numFailedTests ?? 0; s = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
+    } else if (kind === 'load') {
+      const t = j.thresholds ?? [];
+      p = t.filter((x) => x.passed).length; f = t.filter((x) => !x.passed).length;
+      if (t.length === 0) { f = 1; note = ' (the report has no thresholds: counted as 1 failure)'; }
+      for (const x of t) console.log(`  ${x.passed ? 'passed' : 'FAILED'}: ${x.name} (measured ${x.value})`);
     } else {
       const st = j.stats ?? {};
       p = st.expected ?? 0; f = (st.unexpected ?? 0) + (st.flaky ?? 0); s = st.skipped ?? 0;
