@@ -21,7 +21,7 @@ export function createDeps(env: TServicesEnv) {
     store,
     timeoutMs: env.CACHE_TIMEOUT_MS,
     defaultTtlSeconds: env.CACHE_TTL_SECONDS,
-    refreshAhead: env.CACHE_REFRESH_AHEAD ? {} : false,
+    refreshAhead: env.CACHE_REFRESH_AHEAD ? { minIntervalMs: env.CACHE_REFRESH_MIN_INTERVAL_MS } : false,
     onEvent: (e) => {
       metrics.cacheOps.inc({ namespace: e.namespace, result: e.type });
       metrics.cacheLatency.observe({ namespace: e.namespace, result: e.type }, e.durationMs / 1000);

@@ -19,6 +19,8 @@ export const servicesEnvShape = {
   CACHE_ENABLED: ZBool.default(true),
   /** Reload recently read entries after an invalidation, off the readers' requests (packages/cache refresh-ahead). */
   CACHE_REFRESH_AHEAD: ZBool.default(true),
+  /** Least time between two background reloads of one entry; more saves database work, fewer hits. */
+  CACHE_REFRESH_MIN_INTERVAL_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(60_000).default(0),
   CACHE_TTL_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(3600).default(60),
   CACHE_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(5).max(5000).default(100),
   /** Comma-separated router names this process serves (for example `blueprints,projects`); default all. */

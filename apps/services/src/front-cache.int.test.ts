@@ -139,6 +139,31 @@ describe('front read layer', () => {
     expect(((await listed.json()) as { result: { data: { items: { id: string }[] } } }).result.data.items.map((i) => i.id)).toContain(created.id);
   });
 
+  it('invalidates only the lists a change can reach: an AWS create leaves Azure and approved lists cached', async () => {
+    // Refresh-ahead off, so a HIT below can only be an entry the create did not invalidate (not one reloaded since).
+    const plain = makeDeps({ CACHE_REFRESH_AHEAD: 'false' });
+    const http = await startHttp(plain);
+    try {
+      const read = async (input: Record<string, string>) => {
+        const res = await fetch(`${http.url}/trpc/blueprints.list?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { authorization: `Bearer ${token}` } });
+        return { cache: res.headers.get('x-cache'), ids: ((await res.json()) as { result: { data: { items: { id: string }[] } } }).result.data.items.map((i) => i.id) };
+      };
+      const untouched = [{ cloud: 'azure' }, { status: 'approved' }];
+      const reached = [{}, { cloud: 'aws' }, { status: 'draft', projectId: scratch.projectId }];
+      for (const input of [...untouched, ...reached]) await read(input);
+      const created = await createClient(http.url, token).blueprints.create.mutate({ projectId: scratch.projectId, name: 'Front tags', cloud: 'aws', graph: smallGraph() });
+      for (const input of untouched) expect((await read(input)).cache, JSON.stringify(input)).toBe('HIT');
+      for (const input of reached) {
+        const after = await read(input);
+        expect(after.cache, JSON.stringify(input)).toBe('MISS');
+        expect(after.ids, JSON.stringify(input)).toContain(created.id);
+      }
+    } finally {
+      await http.close();
+      await plain.close();
+    }
+  });
+
   it('leaves batched requests to tRPC', async () => {
     await get('blueprints.byId', { id });
     const batch = await fetch(`${base}/trpc/blueprints.byId,blueprints.byId?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { id }, 1: { id } }))}`, {

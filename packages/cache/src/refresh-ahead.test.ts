@@ -114,6 +114,23 @@ describe('refresh-ahead', () => {
     expect(refresher.stats().remembered).toBe(1);
   });
 
+  it('reloads an entry at most once per minIntervalMs: bumps within it wait and share one reload', async () => {
+    const refresher = createRefreshAhead({ minIntervalMs: 60 });
+    const reload = vi.fn(async () => {});
+    refresher.touch('e', { tagKeys: ['t'], reload });
+    refresher.bumped(['t']);
+    await settle();
+    expect(reload).toHaveBeenCalledTimes(1);
+    for (let i = 0; i < 5; i += 1) refresher.bumped(['t']);
+    await settle();
+    expect(reload).toHaveBeenCalledTimes(1);
+    expect(refresher.stats().queued).toBe(1);
+    await vi.waitFor(() => expect(reload).toHaveBeenCalledTimes(2), { timeout: 1000, interval: 10 });
+    await settle();
+    expect(reload).toHaveBeenCalledTimes(2);
+    expect(refresher.stats().queued).toBe(0);
+  });
+
   it('counts a failed reload and carries on', async () => {
     const refresher = createRefreshAhead({});
     refresher.touch('e', { tagKeys: ['t'], reload: () => Promise.reject(new Error('db down')) });

@@ -20,7 +20,7 @@ const ZProject = z.object({
 
 export const projectReads = {
   // Blueprint counts are part of the row, so blueprint changes invalidate this list too.
-  list: cachedRead({ resource: 'project', action: 'read', input: undefined, output: z.array(ZProject), tags: () => [projectTags.lists, blueprintTags.lists] }),
+  list: cachedRead({ resource: 'project', action: 'read', input: undefined, output: z.array(ZProject), tags: () => [projectTags.lists, blueprintTags.any] }),
 };
 
 export const projectsRouter = router({

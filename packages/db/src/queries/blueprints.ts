@@ -30,6 +30,13 @@ export interface TBlueprintSummary {
   archivedAt: string | null;
 }
 
+/** Where a blueprint sits for list filters: what a mutation reports so that only the lists it can change are invalidated. */
+export interface TBlueprintListPlace {
+  projectId: string;
+  cloud: TCloud;
+  status: TBlueprintStatus;
+}
+
 export interface TBlueprintDetail extends TBlueprintSummary {
   graph: TBlueprintGraph;
   graphHash: string;
@@ -251,11 +258,17 @@ export interface TSaveVersionArgs {
   description?: string;
 }
 
-export async function saveBlueprintVersion(tx: TExecutor, args: TSaveVersionArgs): Promise<{ version: number; graphHash: string }> {
+export async function saveBlueprintVersion(tx: TExecutor, args: TSaveVersionArgs): Promise<{ version: number; graphHash: string; place: TBlueprintListPlace }> {
   // Lock the blueprint row alone: FOR UPDATE on a join re-checks the join after a competing commit and would drop
   // the row (the old current version no longer matches), turning a conflict into a false "not found".
   const [current] = await tx
-    .select({ currentVersion: blueprints.currentVersion, archivedAt: blueprints.archivedAt })
+    .select({
+      currentVersion: blueprints.currentVersion,
+      archivedAt: blueprints.archivedAt,
+      projectId: blueprints.projectId,
+      cloud: blueprints.cloud,
+      status: blueprints.status,
+    })
     .from(blueprints)
     .where(and(eq(blueprints.tenantId, args.tenantId), eq(blueprints.id, args.blueprintId)))
     .for('update');
@@ -280,21 +293,22 @@ export async function saveBlueprintVersion(tx: TExecutor, args: TSaveVersionArgs
     })
     .where(and(eq(blueprints.tenantId, args.tenantId), eq(blueprints.id, args.blueprintId)))
     .catch(rethrowNameConflict);
-  return { version: number, graphHash: hash };
+  return { version: number, graphHash: hash, place: { projectId: current.projectId, cloud: current.cloud, status: current.status } };
 }
 
 export async function setBlueprintArchived(
   tx: TExecutor,
   { tenantId, id, archived }: { tenantId: string; id: string; archived: boolean },
-): Promise<{ archivedAt: string | null }> {
+): Promise<{ archivedAt: string | null; place: TBlueprintListPlace }> {
   const [row] = await tx
     .update(blueprints)
     .set({ archivedAt: archived ? new Date() : null, updatedAt: new Date() })
     .where(and(eq(blueprints.tenantId, tenantId), eq(blueprints.id, id)))
-    .returning({ archivedAt: blueprints.archivedAt })
+    .returning({ archivedAt: blueprints.archivedAt, projectId: blueprints.projectId, cloud: blueprints.cloud, status: blueprints.status })
     .catch(rethrowNameConflict);
   if (!row) throw notFound('blueprint', 'id');
-  return { archivedAt: isoOrNull(row.archivedAt) };
+  const { archivedAt, ...place } = row;
+  return { archivedAt: isoOrNull(archivedAt), place };
 }
 
 export async function getBlueprintOwner(tx: TExecutor, { tenantId, id }: { tenantId: string; id: string }): Promise<string | null> {

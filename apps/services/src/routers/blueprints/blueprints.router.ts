@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { scopeCovers } from '@dharma/auth/rbac';
 import {
   blueprintDetailQuery, createBlueprint, getBlueprintOwner, listBlueprintsQueries, saveBlueprintVersion, toBlueprintDetail, toBlueprintList, setBlueprintArchived,
+  type TBlueprintListPlace,
 } from '@dharma/db/queries/blueprints';
 import { getBlueprintVersion, listBlueprintVersions } from '@dharma/db/queries/blueprint-versions';
 import type { TTenantTx } from '@dharma/db/tenant';
@@ -15,9 +16,26 @@ import {
 } from './blueprints.schema';
 
 /** Cache tags: any blueprint change invalidates the lists; a change to one blueprint invalidates its reads. */
+/**
+ * Cache tags of blueprint reads. A list is tagged by one of its filters, the first of project, cloud and status it
+ * has (or `blueprints:list` when it has none of them); a mutation bumps the tags of the values the blueprint has on
+ * each of them. A blueprint can only be in a list whose every filter it matches, so the list's tag is among those
+ * bumped: correct, and a create in one project no longer invalidates the lists of the others, or an AWS create the
+ * Azure lists. `blueprints` (every mutation) is for reads that summarise all blueprints, like project counts.
+ */
 export const blueprintTags = {
-  lists: 'blueprints',
+  any: 'blueprints',
   one: (id: string) => `blueprint:${id}`,
+  list: (filter: { projectId?: string | undefined; cloud?: string | undefined; status?: string | undefined }): string =>
+    filter.projectId ? `blueprints:list:project:${filter.projectId}` : filter.cloud ? `blueprints:list:cloud:${filter.cloud}` : filter.status ? `blueprints:list:status:${filter.status}` : 'blueprints:list',
+  /** Every tag a change to a blueprint at `place` can make stale (its own `one` tag aside). */
+  changed: (place: TBlueprintListPlace): string[] => [
+    'blueprints',
+    'blueprints:list',
+    `blueprints:list:project:${place.projectId}`,
+    `blueprints:list:cloud:${place.cloud}`,
+    `blueprints:list:status:${place.status}`,
+  ],
 };
 
 /** Own-scope callers (for example solution architects updating) may only touch what they created. */
@@ -42,19 +60,19 @@ function setArchived(archived: boolean) {
     .input(ZBlueprintIdInput)
     .output(z.object({ archivedAt: z.string().nullable() }))
     .mutation(async ({ ctx, input }) => {
-      const out = await ctx.tx(async (tx) => {
+      const { archivedAt, place } = await ctx.tx(async (tx) => {
         await assertCovers(tx, ctx, input.id, verb);
         return setBlueprintArchived(tx, { tenantId: ctx.tenant.id, id: input.id, archived });
       });
-      await ctx.cache.invalidate([blueprintTags.lists, blueprintTags.one(input.id)]);
+      await ctx.cache.invalidate([...blueprintTags.changed(place), blueprintTags.one(input.id)]);
       ctx.deps.metrics.business.inc({ event: archived ? 'blueprint_archived' : 'blueprint_restored' });
-      return out;
+      return { archivedAt };
     });
 }
 
 /** The cacheable reads, declared once for the procedures and the front cache layer. */
 export const blueprintReads = {
-  list: cachedRead({ resource: 'blueprint', action: 'read', input: ZListBlueprintsInput, output: ZBlueprintList, tags: () => [blueprintTags.lists] }),
+  list: cachedRead({ resource: 'blueprint', action: 'read', input: ZListBlueprintsInput, output: ZBlueprintList, tags: (i) => [blueprintTags.list(i)] }),
   byId: cachedRead({ resource: 'blueprint', action: 'read', input: ZBlueprintIdInput, output: ZBlueprintDetail, tags: (i) => [blueprintTags.one(i.id)] }),
   versions: cachedRead({ resource: 'blueprint', action: 'read', input: ZBlueprintIdInput, output: z.array(ZVersionSummary), tags: (i) => [blueprintTags.one(i.id)] }),
   // A saved version never changes, so it and diffs between versions cache for the maximum TTL, with no tag.
@@ -100,7 +118,7 @@ export const blueprintsRouter = router({
     .output(z.object({ id: z.string(), version: z.number() }))
     .mutation(async ({ ctx, input }) => {
       const created = await ctx.tx((tx) => createBlueprint(tx, { tenantId: ctx.tenant.id, authorId: ctx.user.id, ...input }));
-      await ctx.cache.invalidate([blueprintTags.lists]);
+      await ctx.cache.invalidate(blueprintTags.changed({ projectId: input.projectId, cloud: input.cloud, status: 'draft' }));
       // Whoever creates a blueprint opens it next: have it in the cache by then.
       warmRead(blueprintReads.byId, ctx, 'blueprints.byId', { id: created.id });
       ctx.deps.metrics.business.inc({ event: 'blueprint_created' });
@@ -112,11 +130,11 @@ export const blueprintsRouter = router({
     .output(z.object({ version: z.number(), graphHash: z.string() }))
     .mutation(async ({ ctx, input }) => {
       const { id, ...rest } = input;
-      const saved = await ctx.tx(async (tx) => {
+      const { place, ...saved } = await ctx.tx(async (tx) => {
         await assertCovers(tx, ctx, id, 'edit');
         return saveBlueprintVersion(tx, { tenantId: ctx.tenant.id, blueprintId: id, authorId: ctx.user.id, ...rest });
       });
-      await ctx.cache.invalidate([blueprintTags.lists, blueprintTags.one(id)]);
+      await ctx.cache.invalidate([...blueprintTags.changed(place), blueprintTags.one(id)]);
       ctx.deps.metrics.business.inc({ event: 'blueprint_version_saved' });
       return saved;
     }),
