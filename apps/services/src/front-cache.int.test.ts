@@ -144,7 +144,7 @@ describe('front read layer', () => {
     const plain = makeDeps({ CACHE_REFRESH_AHEAD: 'false' });
     const http = await startHttp(plain);
     try {
-      const read = async (input: Record<string, string>) => {
+      const read = async (input: object) => {
         const res = await fetch(`${http.url}/trpc/blueprints.list?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { authorization: `Bearer ${token}` } });
         return { cache: res.headers.get('x-cache'), ids: ((await res.json()) as { result: { data: { items: { id: string }[] } } }).result.data.items.map((i) => i.id) };
       };
