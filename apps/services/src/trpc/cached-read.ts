@@ -32,10 +32,19 @@ export const loaderOf = (spec: TCachedReadSpec): TLoad | undefined => loaders.ge
  * cached entry is exactly what tRPC would send and the front layer can answer it byte for byte.
  */
 export function readThrough(spec: TCachedReadSpec, ctx: TReadCtx, path: string, input: unknown, load: TLoad): Promise<unknown> {
-  return ctx.cache.read({ path, input, tags: spec.tags(input as never), ...(spec.ttlSeconds ? { ttlSeconds: spec.ttlSeconds } : {}) }, async () =>
-    spec.output.parse(await load(ctx, input as never)),
-  );
+  return ctx.cache.read(entryOf(spec, path, input), parsedLoad(spec, ctx, input, load));
 }
+
+/** The cache entry of a read: its path and input, the spec's tags for that input, and the spec's TTL if it has one. */
+const entryOf = (spec: TCachedReadSpec, path: string, input: unknown) => ({
+  path,
+  input,
+  tags: spec.tags(input as never),
+  ...(spec.ttlSeconds ? { ttlSeconds: spec.ttlSeconds } : {}),
+});
+
+/** The loader as the cache calls it: the value parsed by the spec's output schema, so an entry is what tRPC sends. */
+const parsedLoad = (spec: TCachedReadSpec, ctx: TReadCtx, input: unknown, load: TLoad) => async () => spec.output.parse(await load(ctx, input as never));
 
 /**
  * Puts a read in the cache before anyone asks for it, in the background: for what a mutation makes a reader ask for
@@ -44,9 +53,7 @@ export function readThrough(spec: TCachedReadSpec, ctx: TReadCtx, path: string, 
 export function warmRead(spec: TCachedReadSpec, ctx: TReadCtx, path: string, input: unknown): void {
   const load = loaderOf(spec);
   if (!load) return;
-  void ctx.cache.warm({ path, input, tags: spec.tags(input as never), ...(spec.ttlSeconds ? { ttlSeconds: spec.ttlSeconds } : {}) }, async () =>
-    spec.output.parse(await load(ctx, input as never)),
-  );
+  void ctx.cache.warm(entryOf(spec, path, input), parsedLoad(spec, ctx, input, load));
 }
 
 /** The procedure for a spec. */
