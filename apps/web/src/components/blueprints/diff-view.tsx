@@ -11,6 +11,13 @@ import { BlueprintHeader } from './blueprint-header';
 
 type TDiff = TDiffResult['diff'];
 
+/** How an added or a removed component or relation is shown: row class, mark and its colour. */
+const SIDE = {
+  added: { row: 'diff-added', cell: 'diff-after', mark: '+' },
+  removed: { row: 'diff-removed', cell: 'diff-before', mark: '−' },
+} as const;
+const SIDES = ['added', 'removed'] as const;
+
 export function DiffView({ id, from: fromParam, to: toParam }: { id: string; from: number | null; to: number | null }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -119,26 +126,18 @@ function DiffBody({ result }: { result: TDiffResult }) {
                   </tr>
                 </thead>
                 <tbody>
-                  {d.components.added.map((c) => (
-                    <tr key={`+${c.id}`} className="diff-added" data-testid={`diff-added-${c.id}`}>
-                      <td className="diff-after">+</td>
-                      <td><code>{c.id}</code></td>
-                      <td>{c.kind}</td>
-                      <td>{c.name}</td>
-                      <td>{c.region}</td>
-                      <td className="small">{summariseRecord(c.properties).join(', ')}</td>
-                    </tr>
-                  ))}
-                  {d.components.removed.map((c) => (
-                    <tr key={`-${c.id}`} className="diff-removed" data-testid={`diff-removed-${c.id}`}>
-                      <td className="diff-before">−</td>
-                      <td><code>{c.id}</code></td>
-                      <td>{c.kind}</td>
-                      <td>{c.name}</td>
-                      <td>{c.region}</td>
-                      <td className="small">{summariseRecord(c.properties).join(', ')}</td>
-                    </tr>
-                  ))}
+                  {SIDES.flatMap((side) =>
+                    d.components[side].map((c) => (
+                      <tr key={`${SIDE[side].mark}${c.id}`} className={SIDE[side].row} data-testid={`diff-${side}-${c.id}`}>
+                        <td className={SIDE[side].cell}>{SIDE[side].mark}</td>
+                        <td><code>{c.id}</code></td>
+                        <td>{c.kind}</td>
+                        <td>{c.name}</td>
+                        <td>{c.region}</td>
+                        <td className="small">{summariseRecord(c.properties).join(', ')}</td>
+                      </tr>
+                    )),
+                  )}
                 </tbody>
               </table>
             </section>
@@ -172,24 +171,17 @@ function DiffBody({ result }: { result: TDiffResult }) {
                   </tr>
                 </thead>
                 <tbody>
-                  {d.relations.added.map((r) => (
-                    <tr key={`+${r.from}>${r.to}:${r.type}`} className="diff-added" data-testid="diff-relation-added">
-                      <td className="diff-after">+</td>
-                      <td><code>{r.from}</code></td>
-                      <td><code>{r.to}</code></td>
-                      <td>{r.type}</td>
-                      <td className="small">{summariseRecord(r.properties).join(', ') || '—'}</td>
-                    </tr>
-                  ))}
-                  {d.relations.removed.map((r) => (
-                    <tr key={`-${r.from}>${r.to}:${r.type}`} className="diff-removed" data-testid="diff-relation-removed">
-                      <td className="diff-before">−</td>
-                      <td><code>{r.from}</code></td>
-                      <td><code>{r.to}</code></td>
-                      <td>{r.type}</td>
-                      <td className="small">{summariseRecord(r.properties).join(', ') || '—'}</td>
-                    </tr>
-                  ))}
+                  {SIDES.flatMap((side) =>
+                    d.relations[side].map((r) => (
+                      <tr key={`${SIDE[side].mark}${r.from}>${r.to}:${r.type}`} className={SIDE[side].row} data-testid={`diff-relation-${side}`}>
+                        <td className={SIDE[side].cell}>{SIDE[side].mark}</td>
+                        <td><code>{r.from}</code></td>
+                        <td><code>{r.to}</code></td>
+                        <td>{r.type}</td>
+                        <td className="small">{summariseRecord(r.properties).join(', ') || '—'}</td>
+                      </tr>
+                    )),
+                  )}
                   {d.relations.changed.map((r) => (
                     <tr key={`~${r.from}>${r.to}:${r.type}`} data-testid="diff-relation-changed">
                       <td style={{ color: 'var(--warning)' }}>~</td>

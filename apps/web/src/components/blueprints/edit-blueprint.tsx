@@ -13,6 +13,7 @@ import { useSessionUser } from '../shell/session-context';
 import { Field } from '../ui/field';
 import { ErrorState, NotFoundState, SkeletonBlock } from '../ui/states';
 import { BlueprintHeader } from './blueprint-header';
+import { DescriptionField } from './description-field';
 import { FormIssues } from './form-issues';
 import { GraphEditor } from './graph-editor';
 
@@ -128,17 +129,7 @@ function EditForm({ blueprint: b, onReload, reloading }: { blueprint: TBlueprint
           </Field>
         </div>
         <div style={{ marginTop: 12 }}>
-          <Field label="Description" htmlFor="description" errors={err('description')}>
-            <textarea
-              id="description"
-              className={err('description').length ? 'textarea invalid' : 'textarea'}
-              style={{ fontFamily: 'inherit', fontSize: 14 }}
-              rows={2}
-              value={description}
-              onChange={(e) => setDescription(e.target.value)}
-              data-testid="description"
-            />
-          </Field>
+          <DescriptionField value={description} onChange={setDescription} errors={err('description')} />
         </div>
       </div>
 

@@ -14,6 +14,7 @@ import { useDebounced } from '../../lib/use-debounced';
 import { useSessionUser } from '../shell/session-context';
 import { Field } from '../ui/field';
 import { ErrorState } from '../ui/states';
+import { DescriptionField } from './description-field';
 import { FormIssues } from './form-issues';
 import { GraphEditor } from './graph-editor';
 
@@ -142,17 +143,7 @@ export function NewBlueprint() {
             </select>
           </Field>
         </div>
-        <Field label="Description" htmlFor="description" errors={err('description')}>
-          <textarea
-            id="description"
-            className={invalid('textarea', 'description')}
-            style={{ fontFamily: 'inherit', fontSize: 14 }}
-            rows={2}
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-            data-testid="description"
-          />
-        </Field>
+        <DescriptionField value={description} onChange={setDescription} errors={err('description')} />
         <div className="grid-2">
           <Field label="Version message" htmlFor="message" errors={err('message')} hint="Optional; defaults to “Initial version”.">
             <input id="message" className={invalid('input', 'message')} value={message} placeholder="Initial version" onChange={(e) => setMessage(e.target.value)} data-testid="message" />
