@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { createCounters } from './cache-stats';
 import type { TCacheCounters, TCacheStats } from './cache-stats';
 import {
@@ -9,6 +10,7 @@ import {
   entryKey,
   isFresh,
   tagKey,
+  type TCacheEntry,
 } from './entry';
 import { createPendingBumps } from './pending-bumps';
 import { createRefreshAhead, type TRefreshAheadOptions } from './refresh-ahead';
@@ -64,6 +66,8 @@ export type TGetOrLoadParams = {
   bypass?: boolean;
 };
 
+export type TPeekParams = Omit<TGetOrLoadParams, 'bypass' | 'ttlSeconds'>;
+
 export type TCacheResult<T> = { value: T; status: TCacheStatus };
 
 export type TCache = {
@@ -72,7 +76,12 @@ export type TCache = {
    * A fresh entry's value, or null. Never loads, never writes; counts (and emits) only hits, so a caller that falls
    * back to `getOrLoad` on null is counted once, there. For a front layer answering hits before the framework.
    */
-  peek(params: Omit<TGetOrLoadParams, 'bypass' | 'ttlSeconds'>): Promise<{ json: string } | null>;
+  peek(params: TPeekParams): Promise<{ json: string } | null>;
+  /**
+   * `peek`'s answer without waiting, when the store's near cache holds the entry and its tag versions (then it is
+   * the answer Redis would give); undefined when only `peek` can tell. For a front layer's synchronous fast path.
+   */
+  peekLocal(params: TPeekParams): { json: string } | null | undefined;
   invalidate(params: { tenantId: string; tags: readonly string[] }): Promise<{ ok: boolean }>;
   /**
    * Loads an entry now and stores it, unless a fresh one is there: for a value a reader is about to ask for (the
@@ -94,7 +103,8 @@ type TFlight = { value: unknown; writeError?: unknown };
  *   or tag throws {@link CacheUsageError} synchronously (a caller bug, not a cache failure).
  * - Race-free invalidation: an entry is stamped with the tag versions read before its loader ran and served only
  *   while they are still current, so a value loaded across a concurrent invalidation is never served.
- * - One store round trip per read (MGET of the entry and its tag versions).
+ * - One store round trip per read (MGET of the entry and its tag versions), or none when the store's near cache
+ *   holds current copies of them all (`near-cache.ts`).
  * - Single flight: concurrent misses in this process for the same entry and tag versions share one loader call.
  *   They share the value object too: treat results as immutable.
  * - Fail-open: no store failure or timeout (`timeoutMs` per call) ever throws; the loader answers (status 'error')
@@ -150,6 +160,10 @@ export function createCache(options: TCacheOptions): TCache {
     }
   };
 
+  /** An entry and its tag versions: from the store's near cache when it holds them all (no round trip), else one MGET. */
+  const readEntry = (keys: string[]): (string | null)[] | Promise<(string | null)[]> =>
+    store.mgetLocal?.(keys) ?? withTimeout('cache read', timeoutMs, () => store.mget(keys));
+
   const loadCounted = <T>(namespace: string, loader: () => Promise<T>): Promise<T> => {
     counters.add(namespace, 'loads');
     return loader();
@@ -183,7 +197,7 @@ export function createCache(options: TCacheOptions): TCache {
 
       let read: (string | null)[];
       try {
-        read = await withTimeout('cache read', timeoutMs, () => store.mget([eKey, ...tKeys]));
+        read = await readEntry([eKey, ...tKeys]);
       } catch (error) {
         fail(error);
         status = 'error';
@@ -296,31 +310,63 @@ export function createCache(options: TCacheOptions): TCache {
     }
   }
 
-  async function peek(p: Omit<TGetOrLoadParams, 'bypass' | 'ttlSeconds'>): Promise<{ json: string } | null> {
+  /** The keys a peek reads (entry, then tag versions), or null when a failed invalidation makes any answer untrustworthy. */
+  function peekKeys(p: TPeekParams): string[] | null {
     assertSegment('tenantId', p.tenantId);
     assertSegment('namespace', p.namespace);
     assertTail('key', p.key);
     const tags = p.tags ?? [];
     for (const tag of tags) assertTail('tag', tag);
-    const started = performance.now();
     const tKeys = tags.map((tag) => tagKey(prefix, p.tenantId, tag));
     if (pending.size > 0 && tKeys.some((key) => pending.has(key))) return null;
+    return [entryKey(prefix, p.tenantId, p.namespace, p.key), ...tKeys];
+  }
+
+  // A near cache returns the same string object for an entry until it changes, so local reads decode each entry once
+  // and hand out the same object (a front layer can keep what it derives from it in a WeakMap). Keyed by the raw
+  // string: V8 keeps a string's hash, so a lookup with the same object does not rescan it.
+  const decodedLocal = new LRUCache<string, TCacheEntry | false>({ maxSize: 32 * 1024 * 1024, sizeCalculation: (_entry, raw) => raw.length * 2 + 64 });
+  const decodeLocal = (raw: string | null | undefined): TCacheEntry | null => {
+    if (typeof raw !== 'string') return null;
+    let entry = decodedLocal.get(raw);
+    if (entry === undefined) decodedLocal.set(raw, (entry = decodeEntry(raw) ?? false));
+    return entry || null;
+  };
+
+  /** A peek's answer from what it read: the entry when its tag versions are current (a hit, counted). */
+  function peeked(namespace: string, read: readonly (string | null)[], started: number, local: boolean): TCacheEntry | null {
+    const [raw, ...current] = read;
+    const entry = local ? decodeLocal(raw) : decodeEntry(raw);
+    if (entry === null || !isFresh(entry, current)) return null;
+    counters.add(namespace, 'hits');
+    emit({ type: 'hit', namespace, durationMs: performance.now() - started });
+    return entry;
+  }
+
+  async function peek(p: TPeekParams): Promise<{ json: string } | null> {
+    const started = performance.now();
+    const keys = peekKeys(p);
+    if (keys === null) return null;
     let read: (string | null)[];
     try {
-      read = await withTimeout('cache read', timeoutMs, () => store.mget([entryKey(prefix, p.tenantId, p.namespace, p.key), ...tKeys]));
+      read = await readEntry(keys);
     } catch {
       return null;
     }
-    const [raw, ...current] = read;
-    const entry = decodeEntry(raw);
-    if (entry === null || !isFresh(entry, current)) return null;
-    counters.add(p.namespace, 'hits');
-    emit({ type: 'hit', namespace: p.namespace, durationMs: performance.now() - started });
-    return { json: entry.json };
+    return peeked(p.namespace, read, started, false);
+  }
+
+  function peekLocal(p: TPeekParams): { json: string } | null | undefined {
+    const started = performance.now();
+    const keys = peekKeys(p);
+    if (keys === null) return null;
+    const local = store.mgetLocal?.(keys);
+    return local ? peeked(p.namespace, local, started, true) : undefined;
   }
 
   return {
     peek,
+    peekLocal,
     getOrLoad<T>(params: TGetOrLoadParams, loader: () => Promise<T>): Promise<TCacheResult<T>> {
       // Validated before any await so that a caller bug throws where it is made.
       assertSegment('tenantId', params.tenantId);

@@ -1,20 +1,13 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCache } from './cache';
 import { tagKey } from './entry';
 import { createRedisStore } from './redis-store';
 import type { TCacheStatus } from './cache';
 import type { TCacheStore } from './store';
+import { startTestRedis, type TTestRedis } from './testing-redis';
 
 // A real redis-server per test file, on a free port in a temp dir, so nothing collides with a system Redis.
-const dir = mkdtempSync(join(tmpdir(), 'dharma-cache-redis-'));
-let port = 0;
-let server: ChildProcess | undefined;
+let redis: TTestRedis;
 const stores: TCacheStore[] = [];
 type TRedisStore = ReturnType<typeof createRedisStore>;
 const unhandled: unknown[] = [];
@@ -22,61 +15,12 @@ const onUnhandled = (reason: unknown): void => {
   unhandled.push(reason);
 };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-function pingOnce(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(200, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
-}
-
-async function startRedis(): Promise<void> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
-    { cwd: dir, stdio: 'ignore' },
-  );
-  server = child;
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-    if (await pingOnce()) return;
-    await sleep(25);
-  }
-  throw new Error('redis-server did not answer PING within 5 s');
-}
-
-async function killRedis(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-  const child = server;
-  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill(signal);
-  await exited;
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A connected store; like a service, waits for the connection before reading (an unready store fails fast). */
 async function store(): Promise<TRedisStore> {
   // Silent: the outage test provokes the connection errors this would log.
-  const created = createRedisStore(`redis://127.0.0.1:${port}`, { log: () => {} });
+  const created = createRedisStore(redis.url, { log: () => {} });
   stores.push(created);
   await waitUntilReady(created);
   return created;
@@ -96,15 +40,13 @@ async function waitUntilReady(s: TCacheStore): Promise<void> {
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
-  port = await freePort();
-  await startRedis();
+  redis = await startTestRedis();
 });
 
 afterAll(async () => {
   await Promise.all(stores.map((s) => s.close()));
-  await killRedis();
+  await redis.dispose();
   process.off('unhandledRejection', onUnhandled);
-  rmSync(dir, { recursive: true, force: true });
   expect(unhandled).toEqual([]);
 });
 
@@ -186,13 +128,13 @@ describe('createRedisStore against a real redis-server', () => {
     const cache = createCache({ store: await store(), timeoutMs: 100 });
     const params = { tenantId: 't-hang', namespace: 'ns', key: 'k' };
     await cache.getOrLoad(params, async () => 'v');
-    server?.kill('SIGSTOP');
+    redis.signal('SIGSTOP');
     try {
       const started = performance.now();
       expect(await cache.getOrLoad(params, async () => 'v')).toEqual({ value: 'v', status: 'error' });
       expect(performance.now() - started).toBeLessThan(400);
     } finally {
-      server?.kill('SIGCONT');
+      redis.signal('SIGCONT');
     }
     const deadline = Date.now() + 5000;
     let last: TCacheStatus = 'error';
@@ -216,7 +158,7 @@ describe('createRedisStore against a real redis-server', () => {
     expect((await read(0)).status).toBe('hit');
     const errorsBefore = cache.stats().errors;
 
-    await killRedis();
+    await redis.stop();
     const outage: TCacheStatus[] = [];
     for (let i = 0; i < 40; i += 1) {
       const started = performance.now();
@@ -232,7 +174,7 @@ describe('createRedisStore against a real redis-server', () => {
     await expect(s.ping()).rejects.toThrow();
     expect(await cache.invalidate({ tenantId, tags: ['item:0'] })).toEqual({ ok: false });
 
-    await startRedis();
+    await redis.start();
     const after: TCacheStatus[] = [];
     const deadline = Date.now() + 5000;
     while (after.at(-1) !== 'hit' && Date.now() < deadline) {

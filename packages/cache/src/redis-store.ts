@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { createNearCache, trackWithRedis, type TNearCacheOptions } from './near-cache';
 import { parseRedisInfo } from './redis-info';
 import { emptyStoreInfo, randomVersionBase } from './store';
 import type { TCacheStore, TStoreInfo } from './store';
@@ -16,6 +17,11 @@ export type TRedisStoreOptions = {
   connectionName?: string;
   /** Where connection state changes go. Called once per outage and once per recovery, never per failed command. */
   log?: (message: string, error?: unknown) => void;
+  /**
+   * Keep copies of read values in this process, kept current by Redis's client tracking (`near-cache.ts`), so a
+   * read of held keys needs no round trip. Off by default.
+   */
+  near?: TNearCacheOptions | false;
 };
 
 /** The Redis store; `client` is exposed for Redis-only neighbours (rate limiting) and tests, not for cache reads. */
@@ -69,23 +75,62 @@ export function createRedisStore(url: string, opts: TRedisStoreOptions = {}): TR
     });
   };
 
+  const incrAll = async (keys: readonly string[], ttlMs: number): Promise<void> => {
+    const multi = redis.multi();
+    for (const key of keys) {
+      // SET NX seeds a missing version from a random base, so a recreated key never repeats an old value.
+      multi.set(key, randomVersionBase(), 'PX', ttlMs, 'NX');
+      multi.incr(key);
+      multi.pexpire(key, ttlMs);
+    }
+    await execAll(multi);
+  };
+
+  const near = opts.near ? createNearCache(opts.near) : null;
+  const tracking = near ? trackWithRedis(redis, near, log) : null;
+  /** A write to keys the near cache may hold: dropped before it is sent and again once it has landed or failed. */
+  const written = async <T>(keys: readonly string[], write: () => Promise<T>): Promise<T> => {
+    if (!near) return write();
+    near.invalidate(keys);
+    try {
+      return await write();
+    } finally {
+      near.invalidate(keys);
+    }
+  };
+
   return {
     kind: 'redis',
     client: redis,
-    mget: (keys) => (keys.length === 0 ? Promise.resolve([]) : redis.mget(keys)),
+    mget(keys) {
+      if (keys.length === 0) return Promise.resolve([]);
+      if (!near?.active) return redis.mget(keys);
+      const ticket = near.begin();
+      return redis.mget(keys).then(
+        (read) => {
+          near.fill(ticket, keys, read);
+          return read;
+        },
+        (error: unknown) => {
+          near.abandon(ticket);
+          throw error;
+        },
+      );
+    },
+    ...(near ? { mgetLocal: (keys: string[]) => near.get(keys), nearStats: () => near.stats() } : {}),
     async set(key, value, ttlMs) {
-      await redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+      await written([key], () => redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs))));
     },
     async incr(keys, ttlMs) {
       if (keys.length === 0) return;
-      const multi = redis.multi();
-      for (const key of keys) {
-        // SET NX seeds a missing version from a random base, so a recreated key never repeats an old value.
-        multi.set(key, randomVersionBase(), 'PX', ttlMs, 'NX');
-        multi.incr(key);
-        multi.pexpire(key, ttlMs);
-      }
-      await execAll(multi);
+      await written(keys, async () => {
+        await incrAll(keys, ttlMs);
+        // A fence for every process's near cache (whether or not this one has one): Redis queues the invalidation
+        // pushes while it runs the bump and writes them out before it reads anything sent after the bump's reply.
+        // When this PING's answer arrives, every push is already in its subscriber's socket, ahead of any request
+        // a caller could send another process after this write returns.
+        await redis.ping();
+      });
     },
     async ensureVersions(keys, ttlMs) {
       if (keys.length === 0) return [];
@@ -112,6 +157,7 @@ export function createRedisStore(url: string, opts: TRedisStoreOptions = {}): TR
       await redis.ping();
     },
     async close() {
+      tracking?.close();
       if (redis.status === 'ready') {
         try {
           await redis.quit();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { TNearStats } from './near-cache';
 
 /** What a store knows about itself, for /readyz and the console's system panels. Unknown numbers are null. */
 export type TStoreInfo = {
@@ -27,6 +28,13 @@ export interface TCacheStore {
   readonly kind: 'redis' | 'memory';
   /** One round trip: values in the order of `keys`, null where missing or expired. */
   mget(keys: string[]): Promise<(string | null)[]>;
+  /**
+   * The same values from this process's memory, with no round trip, when the store holds current copies of every
+   * key (a near cache kept current by the server); otherwise null, and the caller uses `mget`.
+   */
+  mgetLocal?(keys: string[]): (string | null)[] | null;
+  /** What the near cache holds and has done, when the store has one. */
+  nearStats?(): TNearStats;
   set(key: string, value: string, ttlMs: number): Promise<void>;
   /** Bumps each tag version (atomically per key) and refreshes its TTL. */
   incr(keys: string[], ttlMs: number): Promise<void>;

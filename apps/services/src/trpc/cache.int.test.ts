@@ -1,9 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRedis, type TTestRedis } from '@dharma/cache/testing-redis';
 import { callerFor, makeDeps, scratchTenant } from '../testing/harness';
 import { smallGraph } from '../testing/graphs';
 
@@ -61,54 +57,22 @@ describe('reads after mutations are never stale (real Redis)', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const probe = spawn('redis-cli', ['-p', String(port), 'ping'], { stdio: ['ignore', 'pipe', 'ignore'] });
-      let out = '';
-      probe.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      probe.on('close', () => resolve(out.trim() === 'PONG'));
-    });
-    if (ok) return child;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`redis-server did not start on ${port}`);
-}
-
-const stop = (child: ChildProcess) => new Promise<void>((resolve) => {
-  child.once('exit', () => resolve());
-  child.kill('SIGKILL');
-});
-
 describe('Redis outage in the middle of a run', () => {
-  let port: number;
-  let redis: ChildProcess;
-  const dir = mkdtempSync(join(tmpdir(), 'dharma-redis-'));
+  let redis: TTestRedis;
   const unhandled: unknown[] = [];
   const onUnhandled = (e: unknown) => unhandled.push(e);
 
   beforeAll(async () => {
-    port = await freePort();
-    redis = await startRedis(port, dir);
+    redis = await startTestRedis();
     process.on('unhandledRejection', onUnhandled);
   });
   afterAll(async () => {
     process.off('unhandledRejection', onUnhandled);
-    if (redis.exitCode === null) await stop(redis);
+    await redis.dispose();
   });
 
   it('keeps answering from the database, counts errors, and resumes hits when Redis returns', async () => {
-    const deps = makeDeps({ REDIS_URL: `redis://127.0.0.1:${port}`, CACHE_TIMEOUT_MS: '100' });
+    const deps = makeDeps({ REDIS_URL: redis.url, CACHE_TIMEOUT_MS: '100' });
     try {
       const scratch = await scratchTenant('outage');
       const caller = await callerFor(deps, scratch.admin);
@@ -125,7 +89,7 @@ describe('Redis outage in the middle of a run', () => {
       expect(warm.hits).toBeGreaterThan(0);
       expect(warm.errors).toBe(0);
 
-      await stop(redis);
+      await redis.stop();
       const failures: unknown[] = [];
       for (let i = 0; i < 20; i++) await read().catch((e: unknown) => failures.push(e));
       expect(failures).toEqual([]);
@@ -136,7 +100,7 @@ describe('Redis outage in the middle of a run', () => {
       // A write during the outage still succeeds; the invalidation is retried once Redis is back.
       await caller.blueprints.saveVersion({ id, baseVersion: 1, graph: smallGraph('t3.large'), message: 'during outage', name: 'Survivor' });
 
-      redis = await startRedis(port, dir);
+      await redis.start();
       const deadline = Date.now() + 15_000;
       let hitsResumed = false;
       while (Date.now() < deadline && !hitsResumed) {
