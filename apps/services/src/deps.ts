@@ -13,7 +13,8 @@ import { createAuthenticator } from './trpc/auth';
 /** Everything a request handler may touch, built once per process and passed through the tRPC context. */
 export function createDeps(env: TServicesEnv) {
   const db: TDbHandle = createDb({ url: env.DATABASE_URL, max: env.DB_POOL_MAX, applicationName: 'dharma-services' });
-  const store: TCacheStore = env.REDIS_URL ? createRedisStore(env.REDIS_URL) : createMemoryStore({ maxEntries: 50_000 });
+  const near = env.CACHE_NEAR ? { maxBytes: env.CACHE_NEAR_MAX_MB * 1024 * 1024, maxAgeMs: env.CACHE_NEAR_MAX_AGE_MS } : false;
+  const store: TCacheStore = env.REDIS_URL ? createRedisStore(env.REDIS_URL, { near }) : createMemoryStore({ maxEntries: 50_000 });
   const pgbouncer = env.PGBOUNCER_ADMIN_URL ? createPgbouncerAdmin(env.PGBOUNCER_ADMIN_URL) : null;
   const metrics = createMetrics({ pgbouncer, store });
   metrics.dbPoolMax.set(env.DB_POOL_MAX);
@@ -22,10 +23,7 @@ export function createDeps(env: TServicesEnv) {
     timeoutMs: env.CACHE_TIMEOUT_MS,
     defaultTtlSeconds: env.CACHE_TTL_SECONDS,
     refreshAhead: env.CACHE_REFRESH_AHEAD ? { minIntervalMs: env.CACHE_REFRESH_MIN_INTERVAL_MS } : false,
-    onEvent: (e) => {
-      metrics.cacheOps.inc({ namespace: e.namespace, result: e.type });
-      metrics.cacheLatency.observe({ namespace: e.namespace, result: e.type }, e.durationMs / 1000);
-    },
+    onEvent: (e) => metrics.cacheOps.observe({ namespace: e.namespace, result: e.type }, e.durationMs / 1000),
   });
   const auth = createAuthenticator({ secret: env.AUTH_SECRET, db: db.db });
   const requests = createRequestWindow();

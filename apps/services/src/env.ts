@@ -21,6 +21,15 @@ export const servicesEnvShape = {
   CACHE_REFRESH_AHEAD: ZBool.default(true),
   /** Least time between two background reloads of one entry; more saves database work, fewer hits. */
   CACHE_REFRESH_MIN_INTERVAL_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(60_000).default(0),
+  /**
+   * Keep copies of cached entries and tag versions in the process, kept current by Redis client tracking, so a hit
+   * needs no round trip to Redis (packages/cache near-cache). Only with REDIS_URL.
+   */
+  CACHE_NEAR: ZBool.default(true),
+  /** Memory the near cache may hold, in MiB. */
+  CACHE_NEAR_MAX_MB: z.coerce.number({ error: 'must be a number' }).int().min(1).max(16_384).default(64),
+  /** Longest a near copy is served without being read again from Redis: the bound should an invalidation be lost. */
+  CACHE_NEAR_MAX_AGE_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).max(600_000).default(10_000),
   CACHE_TTL_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(3600).default(60),
   CACHE_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(5).max(5000).default(100),
   /** Comma-separated router names this process serves (for example `blueprints,projects`); default all. */

@@ -109,6 +109,22 @@ describe('front read layer', () => {
     expect((await get('blueprints.byId', { id: 'nope' })).status).toBe(400);
   });
 
+  it('answers repeated hits from the near cache, byte for byte, and only to callers tRPC would answer', async () => {
+    await get('blueprints.byId', { id });
+    await get('blueprints.byId', { id }); // read back from Redis: from now on the entry is held in this process
+    const before = deps.store.nearStats?.();
+    expect(before?.tracking).toBe(true);
+    const responses = await Promise.all(Array.from({ length: 5 }, () => get('blueprints.byId', { id })));
+    const bodies = await Promise.all(responses.map((r) => r.text()));
+    expect(responses.map((r) => r.headers.get('x-cache'))).toEqual(Array(5).fill('HIT'));
+    expect(deps.store.nearStats!().hits - before!.hits).toBe(5);
+    expect(new Set(bodies).size).toBe(1);
+    expect(bodies[0]).toBe(await viaTrpc('blueprints.byId', { id }));
+    // Another tenant's caller whose token and membership are already known takes the same path, and gets tRPC's 404.
+    const ada = await tokenFor((await seededUsers(deps)).ada, deps.env.AUTH_SECRET);
+    for (let i = 0; i < 2; i++) expect((await get('blueprints.byId', { id }, ada)).status).toBe(404);
+  });
+
   it('stops serving an entry the moment a mutation invalidates it', async () => {
     const client = createClient(base, token);
     await get('blueprints.byId', { id });

@@ -55,9 +55,12 @@ export function createRequestListener(deps: TDeps): RequestListener {
         const off = paths.find((p) => !enabled.has(p.split('.')[0] ?? ''));
         if (off !== undefined) return json(res, 404, { error: { message: `${off}: not served by this process (SERVICES=${[...enabled].join(',')})`, code: -32004, data: { code: 'NOT_FOUND', httpStatus: 404 } } });
       }
-      return void front(req, res).then(
-        (served) => {
-          if (!served) trpc(req, res);
+      const served = front(req, res);
+      if (served === true) return;
+      if (served === false) return trpc(req, res);
+      return void served.then(
+        (answered) => {
+          if (!answered) trpc(req, res);
         },
         () => trpc(req, res),
       );

@@ -1,5 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { TNearStats } from '@dharma/cache/near-cache';
 import type { TCacheStore, TStoreInfo } from '@dharma/cache/store';
+import { countedHistogram } from './counted-histogram';
 import type { TPgbouncerAdmin, TPoolRow, TStatsRow } from './domain/monitoring/pgbouncer';
 
 /** Shares one in-flight or recent (< 500 ms) result between callers. */
@@ -20,21 +22,23 @@ export function createMetrics({ pgbouncer, store }: { pgbouncer: TPgbouncerAdmin
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'dharma_' });
 
-  const requests = new Counter({ name: 'dharma_trpc_requests_total', help: 'tRPC procedure calls', labelNames: ['procedure', 'type', 'status'], registers: [registry] });
-  const duration = new Histogram({
+  /** One tRPC call, or one read answered by the front layer: counted and timed under the same labels. */
+  const requests = countedHistogram(registry, {
     name: 'dharma_trpc_request_duration_seconds',
     help: 'tRPC procedure duration',
+    counterName: 'dharma_trpc_requests_total',
+    counterHelp: 'tRPC procedure calls',
     labelNames: ['procedure', 'type', 'status'],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
   });
-  const cacheOps = new Counter({ name: 'dharma_cache_operations_total', help: 'Cache reads by result (hit, miss, error) and invalidations', labelNames: ['namespace', 'result'], registers: [registry] });
-  const cacheLatency = new Histogram({
+  /** One cache event: a read's outcome, an invalidation, a reload. */
+  const cacheOps = countedHistogram(registry, {
     name: 'dharma_cache_operation_duration_seconds',
     help: 'Time spent talking to the cache store',
+    counterName: 'dharma_cache_operations_total',
+    counterHelp: 'Cache reads by result (hit, miss, error) and invalidations',
     labelNames: ['namespace', 'result'],
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
-    registers: [registry],
   });
   const dbInFlight = new Gauge({ name: 'dharma_db_transactions_in_flight', help: 'Tenant transactions currently open from this process', registers: [registry] });
   const dbPoolMax = new Gauge({ name: 'dharma_db_pool_max', help: 'postgres.js pool size of this process', registers: [registry] });
@@ -112,6 +116,37 @@ export function createMetrics({ pgbouncer, store }: { pgbouncer: TPgbouncerAdmin
         if (v !== null) this.set({ store: info.kind }, v);
       },
     });
+  // The near cache (in-process copies kept current by Redis client tracking); all 0 when the store has none.
+  const nearStat = (pick: (n: TNearStats) => number) => {
+    const stats = store.nearStats?.();
+    return stats === undefined ? 0 : pick(stats);
+  };
+  const nearCounter = (name: string, help: string, pick: (n: TNearStats) => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(nearStat(pick));
+      },
+    });
+  const nearGauge = (name: string, help: string, pick: (n: TNearStats) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(nearStat(pick));
+      },
+    });
+  nearCounter('dharma_cache_near_hits_total', 'Cache reads answered from the in-process near cache, with no Redis round trip', (n) => n.hits);
+  nearCounter('dharma_cache_near_misses_total', 'Cache reads sent to Redis while the near cache was tracking', (n) => n.misses);
+  nearCounter('dharma_cache_near_invalidations_total', 'Near-cache copies dropped by an invalidation push or an own write', (n) => n.invalidations);
+  nearCounter('dharma_cache_near_resets_total', 'Times the near cache dropped everything (connection lost, Redis flushed)', (n) => n.resets);
+  nearGauge('dharma_cache_near_tracking', '1 while Redis client tracking is confirmed and the near cache answers reads', (n) => (n.tracking ? 1 : 0));
+  nearGauge('dharma_cache_near_bytes', 'Approximate memory held by near-cache copies', (n) => n.bytes);
+
   storeGauge('dharma_cache_store_up', 'Cache store reachable (1) or not (0)', (i) => (i.connected ? 1 : 0));
   storeGauge('dharma_cache_store_used_memory_bytes', 'Memory used by the cache store', (i) => i.usedMemoryBytes);
   storeGauge('dharma_cache_store_keys', 'Keys in the cache store', (i) => i.keys);
@@ -119,7 +154,7 @@ export function createMetrics({ pgbouncer, store }: { pgbouncer: TPgbouncerAdmin
   storeGauge('dharma_cache_store_evicted_keys', 'Keys evicted by the cache store since it started', (i) => i.evictedKeys);
   storeGauge('dharma_cache_store_connected_clients', 'Clients connected to the cache store', (i) => i.connectedClients);
 
-  return { registry, requests, duration, cacheOps, cacheLatency, dbInFlight, dbPoolMax, dbTxDuration, business, readPgbouncer, readStore };
+  return { registry, requests, cacheOps, dbInFlight, dbPoolMax, dbTxDuration, business, readPgbouncer, readStore };
 }
 
 export type TMetrics = ReturnType<typeof createMetrics>;

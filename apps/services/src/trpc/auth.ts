@@ -19,18 +19,32 @@ export function createAuthenticator({ secret, db, membershipTtlMs = 30_000 }: { 
   const tokens = new LRUCache<string, TAccessClaims>({ max: 10_000 });
   const members = new LRUCache<string, TMembership | false>({ max: 10_000, ttl: membershipTtlMs });
 
+  /** A token verified before and not yet expired: its claims, with no work; undefined when it must be verified. */
+  const knownClaims = (token: string): TAccessClaims | undefined => {
+    const known = tokens.get(token);
+    return known && known.exp * 1000 > Date.now() ? known : undefined;
+  };
+  const memberKey = (claims: Pick<TAccessClaims, 'tid' | 'sub'>) => `${claims.tid}:${claims.sub}`;
+  /** Membership looked up in the last 30 s (null: not a member); undefined when it must be looked up. */
+  const knownMembership = (claims: Pick<TAccessClaims, 'tid' | 'sub'>): TMembership | null | undefined => {
+    const known = members.get(memberKey(claims));
+    return known === undefined ? undefined : known || null;
+  };
+
   return {
+    knownClaims,
+    knownMembership,
     async verify(token: string): Promise<TAccessClaims> {
-      const known = tokens.get(token);
-      if (known && known.exp * 1000 > Date.now()) return known;
+      const known = knownClaims(token);
+      if (known) return known;
       const claims = await verifyAccessToken(token, secret);
       tokens.set(token, claims, { ttl: Math.max(1, claims.exp * 1000 - Date.now()) });
       return claims;
     },
     async membership(claims: Pick<TAccessClaims, 'tid' | 'sub'>): Promise<TMembership | null> {
-      const key = `${claims.tid}:${claims.sub}`;
-      const known = members.get(key);
-      if (known !== undefined) return known || null;
+      const known = knownMembership(claims);
+      if (known !== undefined) return known;
+      const key = memberKey(claims);
       const [row] = await withTenant(
         db,
         claims.tid,

@@ -37,10 +37,8 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
     }
     status = result.error.code;
   }
-  const labels = { procedure: path, type, status };
   const ms = performance.now() - started;
-  ctx.deps.metrics.requests.inc(labels);
-  ctx.deps.metrics.duration.observe(labels, ms / 1000);
+  ctx.deps.metrics.requests.observe({ procedure: path, type, status }, ms / 1000);
   ctx.deps.requests.record(ms, result.ok ? 'ok' : getHTTPStatusCodeFromError(result.error) >= 500 ? 'server_error' : 'client_error');
   return result;
 });
