@@ -54,11 +54,17 @@ describe('countedHistogram', () => {
     expect(text).toContain('demo_calls_total{procedure="a",status="bc"} 1');
   });
 
-  it('starts over on registry reset', async () => {
+  it('starts over on registry reset, and observers bound before it keep counting', async () => {
     const registry = new Registry();
     const fast = countedHistogram(registry, opts);
+    const bound = fast.bind({ procedure: 'b', status: 'OK' });
     fast.observe({ procedure: 'a', status: 'OK' }, 0.5);
+    bound(0.5);
     registry.resetMetrics();
-    expect(await registry.getSingleMetricAsString('demo_calls_total')).not.toContain('procedure="a"');
+    expect(await registry.getSingleMetricAsString('demo_calls_total')).not.toContain('procedure=');
+    bound(0.5);
+    const text = await registry.getSingleMetricAsString('demo_calls_total');
+    expect(text).toContain('demo_calls_total{procedure="b",status="OK"} 1');
+    expect(text).not.toContain('procedure="a"');
   });
 });

@@ -19,19 +19,42 @@ export function countedHistogram<L extends string>(
   opts: { name: string; help: string; counterName: string; counterHelp: string; labelNames: readonly L[]; buckets: readonly number[] },
 ) {
   const bounds = [...opts.buckets].sort((a, b) => a - b);
-  const series = new Map<string, TSeries>();
+  const names = opts.labelNames;
+  if (names.length === 0) throw new Error(`${opts.name}: countedHistogram needs at least one label`);
+  // Series in a tree of maps, one level per label: a lookup allocates nothing, and label values that are the same
+  // string objects each time (literals, a procedure's path kept by the caller) are not even rehashed.
+  type TLevel = Map<string, TLevel | TSeries>;
+  const root: TLevel = new Map();
+  const series: TSeries[] = [];
 
   const seriesOf = (labels: Record<L, string>): TSeries => {
-    let key = '';
-    for (const name of opts.labelNames) key += `${labels[name]}\u0000`;
-    let s = series.get(key);
+    let level = root;
+    for (let i = 0; i < names.length - 1; i++) {
+      const value = labels[names[i]!];
+      let next = level.get(value) as TLevel | undefined;
+      if (next === undefined) level.set(value, (next = new Map()));
+      level = next;
+    }
+    const last = labels[names[names.length - 1]!];
+    let s = level.get(last) as TSeries | undefined;
     if (s === undefined) {
       const own: Record<string, string> = {};
-      for (const name of opts.labelNames) own[name] = labels[name];
-      series.set(key, (s = { labels: own, buckets: bounds.map(() => 0), count: 0, sum: 0 }));
+      for (const name of names) own[name] = labels[name];
+      level.set(last, (s = { labels: own, buckets: bounds.map(() => 0), count: 0, sum: 0 }));
+      series.push(s);
     }
     return s;
   };
+  // A reset zeroes every series in place, so observers bound before it keep counting; like prom-client's, the
+  // exposition only shows label sets observed since.
+  const clear = (): void => {
+    for (const s of series) {
+      s.count = 0;
+      s.sum = 0;
+      s.buckets.fill(0);
+    }
+  };
+  const observed = () => series.filter((s) => s.count > 0);
 
   const add = (s: TSeries, seconds: number): void => {
     s.count += 1;
@@ -54,7 +77,7 @@ export function countedHistogram<L extends string>(
       help: opts.help,
       type: 'histogram',
       aggregator: 'sum',
-      values: [...series.values()].flatMap((s) => {
+      values: observed().flatMap((s) => {
         let cumulative = 0;
         return [
           ...bounds.map((le, i) => ({ metricName: `${opts.name}_bucket`, labels: { ...s.labels, le }, value: (cumulative += s.buckets[i]!) })),
@@ -64,7 +87,7 @@ export function countedHistogram<L extends string>(
         ];
       }),
     }),
-    reset: () => series.clear(),
+    reset: clear,
   } as unknown as TRegistered);
   registry.registerMetric({
     name: opts.counterName,
@@ -76,9 +99,9 @@ export function countedHistogram<L extends string>(
       help: opts.counterHelp,
       type: 'counter',
       aggregator: 'sum',
-      values: [...series.values()].map((s) => ({ labels: s.labels, value: s.count })),
+      values: observed().map((s) => ({ labels: s.labels, value: s.count })),
     }),
-    reset: () => series.clear(),
+    reset: clear,
   } as unknown as TRegistered);
 
   return {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LRUCache } from 'lru-cache';
 import { allowedScope } from '@dharma/auth/rbac';
+import type { TPeekParams } from '@dharma/cache/cache';
 import { stableKey } from '@dharma/cache/key';
 import type { TDeps } from './deps';
 import { loaderOf, readThrough, type TCachedReadSpec, type TReadCtx } from './trpc/cached-read';
@@ -9,11 +10,19 @@ import { tenantScope, userFromClaims } from './trpc/procedures';
 
 const PREFIX = '/trpc/';
 
-/** A validated input (shared by every request with the same query string: never mutated), its key and tags. */
-interface TResolved {
+/**
+ * What a request URL means, whoever sends it: the procedure, its spec, the validated input (shared by every request
+ * with this URL: never mutated), its cache key and tags, and one stable set of cache parameters per tenant, so the
+ * cache can keep what it derives from them (`peekLocal` keeps the Redis keys). Worked out once per distinct URL.
+ */
+interface TRoute {
+  path: string;
+  spec: TCachedReadSpec;
   input: unknown;
   key: string;
   tags: string[];
+  observe: (seconds: number) => void;
+  byTenant: Map<string, TPeekParams>;
 }
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 const tokenOf = (header: string) => header.slice(7).trim();
@@ -28,15 +37,18 @@ const tokenOf = (header: string) => header.slice(7).trim();
  * tRPC handles the request as usual, so every error keeps tRPC's shape and status; a loader error is then met twice.
  */
 export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadSpec>) {
-  // Parsing, validating and hashing an input is deterministic, so it is done once per distinct query string.
-  const parsedInputs = new LRUCache<string, TResolved | false>({ max: 10_000 });
-  const resolveInput = (path: string, spec: TCachedReadSpec, rawQuery: string): TResolved | false => {
-    const memoKey = `${path}?${rawQuery}`;
-    const known = parsedInputs.get(memoKey);
+  // Parsing, validating and hashing an input is deterministic, so it is done once per distinct URL.
+  const routes = new LRUCache<string, TRoute | false>({ max: 10_000 });
+  const observers = new Map<string, (seconds: number) => void>();
+  const routeOf = (url: string): TRoute | false => {
+    const known = routes.get(url);
     if (known !== undefined) return known;
-    const query = new URLSearchParams(rawQuery);
-    let out: TResolved | false = false;
-    if (!query.has('batch')) {
+    let route: TRoute | false = false;
+    const q = url.indexOf('?');
+    const path = url.slice(PREFIX.length, q < 0 ? undefined : q);
+    const spec = Object.hasOwn(specs, path) ? specs[path] : undefined;
+    const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+    if (spec && !query.has('batch')) {
       let input: unknown;
       let ok = true;
       if (spec.input) {
@@ -49,10 +61,19 @@ export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadS
           ok = false;
         }
       }
-      if (ok) out = { input, key: stableKey(input), tags: spec.tags(input as never) };
+      if (ok) {
+        let observe = observers.get(path);
+        if (observe === undefined) observers.set(path, (observe = deps.metrics.requests.bind({ procedure: path, type: 'query', status: 'OK' })));
+        route = { path, spec, input, key: stableKey(input), tags: spec.tags(input as never), observe, byTenant: new Map() };
+      }
     }
-    parsedInputs.set(memoKey, out);
-    return out;
+    routes.set(url, route);
+    return route;
+  };
+  const peekParams = (route: TRoute, tenantId: string): TPeekParams => {
+    let params = route.byTenant.get(tenantId);
+    if (params === undefined) route.byTenant.set(tenantId, (params = { tenantId, namespace: route.path, key: route.key, tags: route.tags }));
+    return params;
   };
 
   // The encoded body of a hit, kept as long as the cache hands out the same entry object (near-cache hits do).
@@ -65,9 +86,8 @@ export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadS
     return body;
   };
 
-  const observers = new Map<string, (seconds: number) => void>();
   /** Writes a 200 with the body, and counts the request. */
-  const send = (res: ServerResponse, path: string, body: Buffer, cache: string, requestId: string, started: number): true => {
+  const send = (res: ServerResponse, route: TRoute, body: Buffer, cache: string, requestId: string, started: number): true => {
     res.writeHead(200, {
       'content-type': 'application/json',
       'content-length': body.length,
@@ -76,9 +96,7 @@ export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadS
     });
     res.end(body);
     const ms = performance.now() - started;
-    let observe = observers.get(path);
-    if (observe === undefined) observers.set(path, (observe = deps.metrics.requests.bind({ procedure: path, type: 'query', status: 'OK' })));
-    observe(ms / 1000);
+    route.observe(ms / 1000);
     deps.requests.record(ms, 'ok');
     return true;
   };
@@ -88,7 +106,7 @@ export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadS
   };
 
   /** The rest of a read, when something is not in memory: verifying a token, membership, Redis, the loader. */
-  async function serveAsync(req: IncomingMessage, res: ServerResponse, path: string, spec: TCachedReadSpec, resolved: TResolved, header: string, started: number): Promise<boolean> {
+  async function serveAsync(req: IncomingMessage, res: ServerResponse, route: TRoute, header: string, started: number): Promise<boolean> {
     let claims;
     try {
       claims = await deps.auth.verify(tokenOf(header));
@@ -97,23 +115,24 @@ export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadS
     }
     const member = await deps.auth.membership(claims);
     if (!member) return false;
-    const scope = allowedScope(claims.roles, spec.resource, spec.action);
+    const scope = allowedScope(claims.roles, route.spec.resource, route.spec.action);
     if (!scope) return false;
 
     const requestId = requestIdOf(req);
-    const hit = deps.env.CACHE_ENABLED ? await deps.cache.peek({ tenantId: claims.tid, namespace: path, key: resolved.key, tags: resolved.tags }) : null;
-    if (hit) return send(res, path, bodyOf(hit), 'HIT', requestId, started);
+    const hit = deps.env.CACHE_ENABLED ? await deps.cache.peek(peekParams(route, claims.tid)) : null;
+    if (hit) return send(res, route, bodyOf(hit), 'HIT', requestId, started);
+    const { spec, path, input } = route;
     const load = loaderOf(spec);
     if (!load) return false;
     const base = createInnerContext(deps, { authorization: header, requestId });
     const ctx: TReadCtx = { ...base, user: userFromClaims(claims), ...tenantScope(deps, { id: claims.tid, slug: member.tenantSlug }, base.cacheStatuses), scope };
     let json: string;
     try {
-      json = JSON.stringify(await readThrough(spec, ctx, path, resolved.input, load)) ?? '';
+      json = JSON.stringify(await readThrough(spec, ctx, path, input, load)) ?? '';
     } catch {
       return false;
     }
-    return send(res, path, encode(json), cacheHeader(ctx.cacheStatuses) ?? 'BYPASS', requestId, started);
+    return send(res, route, encode(json), cacheHeader(ctx.cacheStatuses) ?? 'BYPASS', requestId, started);
   }
 
   /**
@@ -124,12 +143,8 @@ export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadS
     const started = performance.now();
     const url = req.url ?? '';
     if (req.method !== 'GET' || !url.startsWith(PREFIX)) return false;
-    const q = url.indexOf('?');
-    const path = url.slice(PREFIX.length, q < 0 ? undefined : q);
-    const spec = specs[path];
-    if (!spec) return false;
-    const resolved = resolveInput(path, spec, q < 0 ? '' : url.slice(q + 1));
-    if (!resolved) return false;
+    const route = routeOf(url);
+    if (!route) return false;
     const header = req.headers.authorization ?? '';
     if (!header.startsWith('Bearer ')) return false;
 
@@ -137,10 +152,10 @@ export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadS
     const claims = deps.auth.knownClaims(tokenOf(header));
     const member = claims && deps.auth.knownMembership(claims);
     if (claims && member !== undefined) {
-      if (member === null || !allowedScope(claims.roles, spec.resource, spec.action)) return false;
-      const hit = deps.env.CACHE_ENABLED ? deps.cache.peekLocal({ tenantId: claims.tid, namespace: path, key: resolved.key, tags: resolved.tags }) : undefined;
-      if (hit) return send(res, path, bodyOf(hit), 'HIT', requestIdOf(req), started);
+      if (member === null || !allowedScope(claims.roles, route.spec.resource, route.spec.action)) return false;
+      const hit = deps.env.CACHE_ENABLED ? deps.cache.peekLocal(peekParams(route, claims.tid)) : undefined;
+      if (hit) return send(res, route, bodyOf(hit), 'HIT', requestIdOf(req), started);
     }
-    return serveAsync(req, res, path, spec, resolved, header, started);
+    return serveAsync(req, res, route, header, started);
   };
 }

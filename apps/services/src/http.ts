@@ -55,7 +55,12 @@ export function createRequestListener(deps: TDeps): RequestListener {
         const off = paths.find((p) => !enabled.has(p.split('.')[0] ?? ''));
         if (off !== undefined) return json(res, 404, { error: { message: `${off}: not served by this process (SERVICES=${[...enabled].join(',')})`, code: -32004, data: { code: 'NOT_FOUND', httpStatus: 404 } } });
       }
-      const served = front(req, res);
+      let served: boolean | Promise<boolean>;
+      try {
+        served = front(req, res);
+      } catch {
+        served = false; // a bug in the front layer must not take the process down: tRPC answers instead
+      }
       if (served === true) return;
       if (served === false) return trpc(req, res);
       return void served.then(

@@ -66,6 +66,7 @@ export type TGetOrLoadParams = {
   bypass?: boolean;
 };
 
+/** What `peek` and `peekLocal` read. Treated as immutable once passed: the keys derived from it are kept per object. */
 export type TPeekParams = Omit<TGetOrLoadParams, 'bypass' | 'ttlSeconds'>;
 
 export type TCacheResult<T> = { value: T; status: TCacheStatus };
@@ -310,16 +311,23 @@ export function createCache(options: TCacheOptions): TCache {
     }
   }
 
+  // A caller that passes the same parameters object again (a front layer keeps one per URL and tenant) gets the
+  // keys validated and built the first time: the same string objects, whose hashes V8 has already computed.
+  const keysByParams = new WeakMap<TPeekParams, string[]>();
   /** The keys a peek reads (entry, then tag versions), or null when a failed invalidation makes any answer untrustworthy. */
   function peekKeys(p: TPeekParams): string[] | null {
-    assertSegment('tenantId', p.tenantId);
-    assertSegment('namespace', p.namespace);
-    assertTail('key', p.key);
-    const tags = p.tags ?? [];
-    for (const tag of tags) assertTail('tag', tag);
-    const tKeys = tags.map((tag) => tagKey(prefix, p.tenantId, tag));
-    if (pending.size > 0 && tKeys.some((key) => pending.has(key))) return null;
-    return [entryKey(prefix, p.tenantId, p.namespace, p.key), ...tKeys];
+    let keys = keysByParams.get(p);
+    if (keys === undefined) {
+      assertSegment('tenantId', p.tenantId);
+      assertSegment('namespace', p.namespace);
+      assertTail('key', p.key);
+      const tags = p.tags ?? [];
+      for (const tag of tags) assertTail('tag', tag);
+      keys = [entryKey(prefix, p.tenantId, p.namespace, p.key), ...tags.map((tag) => tagKey(prefix, p.tenantId, tag))];
+      keysByParams.set(p, keys);
+    }
+    if (pending.size > 0 && keys.some((key, i) => i > 0 && pending.has(key))) return null;
+    return keys;
   }
 
   // A near cache returns the same string object for an entry until it changes, so local reads decode each entry once
