@@ -180,6 +180,15 @@ describe('front read layer', () => {
     }
   });
 
+  it('leaves paths that are not cached reads to tRPC, including names every object has', async () => {
+    for (const path of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'blueprints.nope']) {
+      const res = await get(path, { id });
+      expect(res.status, path).toBe(404);
+      expect(((await res.json()) as { error: { data: { code: string } } }).error.data.code, path).toBe('NOT_FOUND');
+    }
+    expect((await get('blueprints.byId', { id })).status).toBe(200); // and the process is still serving
+  });
+
   it('leaves batched requests to tRPC', async () => {
     await get('blueprints.byId', { id });
     const batch = await fetch(`${base}/trpc/blueprints.byId,blueprints.byId?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { id }, 1: { id } }))}`, {
