@@ -128,7 +128,7 @@ export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadS
     const ctx: TReadCtx = { ...base, user: userFromClaims(claims), ...tenantScope(deps, { id: claims.tid, slug: member.tenantSlug }, base.cacheStatuses), scope };
     let json: string;
     try {
-      json = JSON.stringify(await readThrough(spec, ctx, path, input, load)) ?? '';
+      json = JSON.stringify(await readThrough(spec, ctx, path, input, load, route)) ?? '';
     } catch {
       return false;
     }

@@ -31,15 +31,18 @@ export const loaderOf = (spec: TCachedReadSpec): TLoad | undefined => loaders.ge
  * A cacheable read, through the cache: the loaded value is parsed by the output schema before it is cached, so a
  * cached entry is exactly what tRPC would send and the front layer can answer it byte for byte.
  */
-export function readThrough(spec: TCachedReadSpec, ctx: TReadCtx, path: string, input: unknown, load: TLoad): Promise<unknown> {
-  return ctx.cache.read(entryOf(spec, path, input), parsedLoad(spec, ctx, input, load));
+export function readThrough(spec: TCachedReadSpec, ctx: TReadCtx, path: string, input: unknown, load: TLoad, known?: TKnownEntry): Promise<unknown> {
+  return ctx.cache.read(entryOf(spec, path, input, known), parsedLoad(spec, ctx, input, load));
 }
 
+/** The input's cache key (`stableKey`) and the spec's tags for it, when the caller worked them out already. */
+type TKnownEntry = { key: string; tags: string[] };
+
 /** The cache entry of a read: its path and input, the spec's tags for that input, and the spec's TTL if it has one. */
-const entryOf = (spec: TCachedReadSpec, path: string, input: unknown) => ({
+const entryOf = (spec: TCachedReadSpec, path: string, input: unknown, known?: TKnownEntry) => ({
   path,
   input,
-  tags: spec.tags(input as never),
+  ...(known ? { key: known.key, tags: known.tags } : { tags: spec.tags(input as never) }),
   ...(spec.ttlSeconds ? { ttlSeconds: spec.ttlSeconds } : {}),
 });
 

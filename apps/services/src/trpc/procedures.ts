@@ -66,7 +66,7 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
 
 export interface TTenantCache {
   /** Cache-aside read, keyed by tenant + procedure path + input, invalidated by `tags`. */
-  read<T>(opts: { path: string; input: unknown; tags: string[]; ttlSeconds?: number }, loader: () => Promise<T>): Promise<T>;
+  read<T>(opts: { path: string; input: unknown; key?: string; tags: string[]; ttlSeconds?: number }, loader: () => Promise<T>): Promise<T>;
   /** Bump tags after a committed mutation: every read stamped with an older version becomes a miss. */
   invalidate(tags: string[]): Promise<void>;
   /** Load and store an entry a reader is about to ask for, off the request (never throws). */
@@ -91,9 +91,9 @@ export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
 export function tenantScope(deps: TDeps, tenant: { id: string; slug: string }, cacheStatuses: string[]) {
   const tenantId = tenant.id;
   const cache: TTenantCache = {
-    async read({ path, input, tags, ttlSeconds }, loader) {
+    async read({ path, input, key, tags, ttlSeconds }, loader) {
       const { value, status } = await deps.cache.getOrLoad(
-        { tenantId, namespace: path, key: stableKey(input), tags, ttlSeconds, bypass: !deps.env.CACHE_ENABLED },
+        { tenantId, namespace: path, key: key ?? stableKey(input), tags, ttlSeconds, bypass: !deps.env.CACHE_ENABLED },
         loader,
       );
       cacheStatuses.push(status);
