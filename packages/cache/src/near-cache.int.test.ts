@@ -157,6 +157,28 @@ describe('near cache on a real Redis (client tracking)', () => {
   });
 });
 
+describe('near cache where Redis refuses CLIENT (as some managed services do)', () => {
+  it('stays off, says so once, and the store works as without one', async () => {
+    const locked = await startTestRedis(['--rename-command', 'CLIENT', '']);
+    const logs: string[] = [];
+    const store = createRedisStore(locked.url, { near: {}, log: (message) => logs.push(message) });
+    try {
+      await until('the store connects', async () => (await store.ping().then(() => true, () => false)));
+      await until('the near cache gave up', () => logs.length > 0);
+      await store.set('k', 'v', 60_000);
+      expect(await store.mget(['k'])).toEqual(['v']);
+      expect(await store.mget(['k'])).toEqual(['v']);
+      expect(store.mgetLocal?.(['k'])).toBeNull();
+      expect(store.nearStats?.()).toMatchObject({ tracking: false, entries: 0 });
+      await sleep(200);
+      expect(logs).toEqual(['near cache: could not subscribe to invalidations; it stays off until the next reconnect']);
+    } finally {
+      await store.close();
+      await locked.dispose();
+    }
+  });
+});
+
 describe('the cache on near stores', () => {
   it('hits from memory, and an invalidation in another process is seen by the next read there', async () => {
     const [storeA, storeB] = [await nearStore(), await nearStore()];
