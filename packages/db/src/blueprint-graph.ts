@@ -16,6 +16,13 @@ export const RELATION_TYPES = ['depends_on', 'connects_to', 'contains'] as const
 export const MAX_COMPONENTS = 500;
 export const MAX_RELATIONS = 2000;
 
+/**
+ * A string Postgres can store: text and jsonb cannot hold U+0000, so it is refused here with the field's name
+ * instead of failing in the database. Every free-text input goes through this (names, descriptions, messages,
+ * search, everything inside a graph).
+ */
+export const ZText = (params?: Parameters<typeof z.string>[0]) => z.string(params).refine((s) => !s.includes('\u0000'), 'must not contain a NUL character');
+
 const ZIdent = z
   .string()
   .min(1, 'must not be empty')
@@ -23,17 +30,17 @@ const ZIdent = z
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lowercase letters, digits, "-" or "_"');
 
 const ZJsonValue: z.ZodType<unknown> = z.lazy(() =>
-  z.union([z.string().max(4096), z.number(), z.boolean(), z.null(), z.array(ZJsonValue).max(256), z.record(z.string(), ZJsonValue)]),
+  z.union([ZText().max(4096), z.number(), z.boolean(), z.null(), z.array(ZJsonValue).max(256), z.record(ZText().max(128), ZJsonValue)]),
 );
 
 export const ZComponent = z.object({
   id: ZIdent,
   kind: z.enum(COMPONENT_KINDS, { error: () => `must be one of: ${COMPONENT_KINDS.join(', ')}` }),
-  name: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters'),
+  name: ZText().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters'),
   cloud: z.enum(CLOUDS, { error: () => `must be one of: ${CLOUDS.join(', ')}` }),
-  region: z.string().trim().min(1, 'must not be empty').max(64),
-  properties: z.record(z.string().max(128), ZJsonValue).default({}),
-  tags: z.record(z.string().max(128), z.string().max(256)).default({}),
+  region: ZText().trim().min(1, 'must not be empty').max(64),
+  properties: z.record(ZText().max(128), ZJsonValue).default({}),
+  tags: z.record(ZText().max(128), ZText().max(256)).default({}),
   position: z.object({ x: z.number().finite(), y: z.number().finite() }).optional(),
 });
 
@@ -41,7 +48,7 @@ export const ZRelation = z.object({
   from: ZIdent,
   to: ZIdent,
   type: z.enum(RELATION_TYPES, { error: () => `must be one of: ${RELATION_TYPES.join(', ')}` }),
-  properties: z.record(z.string().max(128), ZJsonValue).default({}),
+  properties: z.record(ZText().max(128), ZJsonValue).default({}),
 });
 
 /** Shape plus the graph rules: unique ids, no dangling relations, no self-loops, no cycles in depends_on/contains. */

@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { ZBlueprintGraph, type TBlueprintGraph } from '@dharma/db/blueprint-graph';
+import { ZBlueprintGraph, ZText, type TBlueprintGraph } from '@dharma/db/blueprint-graph';
 import { BLUEPRINT_STATUSES } from '@dharma/db/schema/blueprints';
 import { CLOUD_VALUES } from '@dharma/db/schema/projects';
 
 const ZId = z.uuid({ error: 'must be a uuid' });
-const ZName = z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters');
+const ZName = ZText({ error: 'is required' }).trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters');
 const ZCloud = z.enum(CLOUD_VALUES, { error: () => `must be one of: ${CLOUD_VALUES.join(', ')}` });
 const ZStatus = z.enum(BLUEPRINT_STATUSES, { error: () => `must be one of: ${BLUEPRINT_STATUSES.join(', ')}` });
 const ZVersionNumber = z.number({ error: 'must be a version number' }).int('must be a whole number').min(1, 'must be at least 1');
 
 export const ZListBlueprintsInput = z.object({
-  search: z.string().trim().max(120, 'must be at most 120 characters').refine((s) => !s.includes('\0'), 'must not contain a NUL character').optional(),
+  search: ZText().trim().max(120, 'must be at most 120 characters').optional(),
   projectId: ZId.optional(),
   cloud: ZCloud.optional(),
   status: ZStatus.optional(),
@@ -25,10 +25,10 @@ export const ZBlueprintIdInput = z.object({ id: ZId });
 export const ZCreateBlueprintInput = z.object({
   projectId: ZId,
   name: ZName,
-  description: z.string().trim().max(2000, 'must be at most 2000 characters').default(''),
+  description: ZText().trim().max(2000, 'must be at most 2000 characters').default(''),
   cloud: ZCloud,
   graph: ZBlueprintGraph,
-  message: z.string().trim().max(500, 'must be at most 500 characters').default('Initial version'),
+  message: ZText().trim().max(500, 'must be at most 500 characters').default('Initial version'),
 });
 export type TCreateBlueprintInput = z.input<typeof ZCreateBlueprintInput>;
 
@@ -36,9 +36,9 @@ export const ZSaveVersionInput = z.object({
   id: ZId,
   baseVersion: ZVersionNumber,
   graph: ZBlueprintGraph,
-  message: z.string({ error: 'is required' }).trim().min(1, 'describe what changed').max(500, 'must be at most 500 characters'),
+  message: ZText({ error: 'is required' }).trim().min(1, 'describe what changed').max(500, 'must be at most 500 characters'),
   name: ZName.optional(),
-  description: z.string().trim().max(2000, 'must be at most 2000 characters').optional(),
+  description: ZText().trim().max(2000, 'must be at most 2000 characters').optional(),
 });
 export type TSaveVersionInput = z.input<typeof ZSaveVersionInput>;
 
