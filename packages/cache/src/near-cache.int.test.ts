@@ -139,6 +139,14 @@ describe('near cache on a real Redis (client tracking)', () => {
     await raw.flushall();
     await until('the flush reaches it', () => local(a, ['n6:k']) === null);
     expect(await a.mget(['n6:k'])).toEqual([null]);
+    // Tracking goes on: the next reads are held again, and kept current.
+    expect(a.nearStats!().tracking).toBe(true);
+    await raw.set('n6:k', 'after');
+    await raw.ping(); // the push for the key the read above saw missing has been read by now
+    expect(await a.mget(['n6:k'])).toEqual(['after']);
+    expect(local(a, ['n6:k'])).toEqual(['after']);
+    await raw.set('n6:k', 'later');
+    await until('the push drops the copy', () => local(a, ['n6:k']) === null);
   });
 
   it('survives Redis restarting: off during the outage, correct and tracking after', async () => {

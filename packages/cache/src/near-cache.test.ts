@@ -60,6 +60,19 @@ describe('near cache: what it holds', () => {
     expect(near.stats()).toMatchObject({ tracking: true, entries: 0, resets: 1 });
   });
 
+  it('a flush drops everything and stops reads in flight from filling, but keeps answering what is read next', () => {
+    const near = active();
+    read(near, ['entry', '7']).fill();
+    const inFlight = read(near, ['entry', '7'], ['e:2', 'g:2']);
+    near.flush();
+    inFlight.fill();
+    expect(near.get(keys)).toBeNull();
+    expect(near.get(['e:2', 'g:2'])).toBeNull();
+    read(near, ['entry', '8']).fill();
+    expect(near.get(keys)).toEqual(['entry', '8']);
+    expect(near.stats()).toMatchObject({ tracking: true, resets: 1 });
+  });
+
   it('does not let a read sent before tracking was confirmed fill after it is', () => {
     const near = createNearCache();
     near.activate();

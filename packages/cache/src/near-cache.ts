@@ -9,7 +9,7 @@ import { LRUCache } from 'lru-cache';
  * Guarantees:
  * - A value is held only while Redis is tracking it for this process: filled only from a read sent while tracking
  *   was confirmed on both connections, and all of it is dropped whenever either connection closes (tracking lapses
- *   with it) or Redis flushes.
+ *   with it) or Redis flushes (tracking goes on, so copies are filled again from the next reads).
  * - No stale fill: a read that was in flight when one of its keys was invalidated does not fill that key, whichever
  *   of the read's reply and the invalidation (they come on different connections) arrives first.
  * - This process's own writes are never shadowed: `written` drops the keys before and after the write, so a read
@@ -127,7 +127,17 @@ export function createNearCache(opts: TNearCacheOptions = {}) {
         floor = seq;
       }
     },
-    /** Tracking lapsed (a connection closed, Redis flushed, tracking could not be enabled): drop everything. */
+    /**
+     * Redis dropped everything (FLUSHALL, FLUSHDB): drop every copy and let no read in flight fill. Tracking itself
+     * goes on, so reads sent from now on fill again.
+     */
+    flush(): void {
+      stats.resets += 1;
+      epoch += 1;
+      values.clear();
+      recent.clear();
+    },
+    /** Tracking lapsed (a connection closed, tracking could not be enabled): drop everything and stop. */
     reset(): void {
       if (active || values.size > 0) stats.resets += 1;
       active = false;
@@ -188,9 +198,9 @@ export function trackWithRedis(main: Redis, near: TNearCache, log: (message: str
   });
   sub.on('messageBuffer', (channel: Buffer, message: unknown) => {
     if (channel.toString() !== CHANNEL) return;
-    // A null message means Redis dropped everything this client tracked (FLUSHALL, FLUSHDB).
+    // A null message means Redis dropped everything this client tracked (FLUSHALL, FLUSHDB); tracking goes on.
     if (Array.isArray(message)) near.invalidate(message.map((key: Buffer) => key.toString()));
-    else near.reset();
+    else near.flush();
   });
   sub.on('ready', () => {
     subId = null;
