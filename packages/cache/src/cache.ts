@@ -355,9 +355,11 @@ export function createCache(options: TCacheOptions): TCache {
     const started = performance.now();
     const keys = peekKeys(p);
     if (keys === null) return null;
+    const local = store.mgetLocal?.(keys);
+    if (local) return peeked(p.namespace, local, started, true);
     let read: (string | null)[];
     try {
-      read = await readEntry(keys);
+      read = await withTimeout('cache read', timeoutMs, () => store.mget(keys));
     } catch {
       return null;
     }

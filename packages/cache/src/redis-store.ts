@@ -24,7 +24,11 @@ export type TRedisStoreOptions = {
   near?: TNearCacheOptions | false;
 };
 
-/** The Redis store; `client` is exposed for Redis-only neighbours (rate limiting) and tests, not for cache reads. */
+/**
+ * The Redis store; `client` is exposed for Redis-only neighbours (rate limiting) and tests, not for cache reads. With
+ * a near cache, writes sent through `client` do not reach this store's copies (tracking is NOLOOP on that
+ * connection): never write the cache's keys through it.
+ */
 export type TRedisStore = TCacheStore & { readonly kind: 'redis'; readonly client: Redis };
 
 /**
