@@ -15,6 +15,9 @@ test('the System page shows live PgBouncer, database and cache figures', async (
   await expect(page.getByTestId('cache-connected')).toHaveText('connected');
   await expect(page.getByTestId('cache-hits')).toHaveText(/^[\d,]+$/);
   await expect(page.getByTestId('cache-memory-bytes')).toHaveText(/\d+(\.\d)? (B|KB|MB|GB)/);
+  await expect(page.getByTestId('near-tracking')).toHaveText('tracking');
+  await expect(page.getByTestId('near-entries')).toHaveText(/^[\d,]+$/);
+  await expect(page.getByTestId('near-bytes')).toHaveText(/\d+(\.\d)? (B|KB|MB|GB)/);
 
   const pool = page.getByTestId('pools-table').getByTestId('pool-dharma');
   await expect(pool).toBeVisible();
@@ -34,6 +37,8 @@ test('the System page shows live PgBouncer, database and cache figures', async (
   await expect(page.getByTestId('blueprint-row').first()).toBeVisible();
   await page.getByTestId('nav-system').click();
   await expect.poll(async () => number(await page.getByTestId('cache-hits').textContent()), { timeout: 8_000 }).toBeGreaterThan(hitsBefore);
+  // Hits on entries this process holds are answered from its near cache: it holds copies now.
+  await expect.poll(async () => number(await page.getByTestId('near-entries').textContent()), { timeout: 8_000 }).toBeGreaterThan(0);
 
   // The services' own request window: the traffic above shows as requests per second, charted.
   await expect(page.getByTestId('chart-rps').locator('svg').first()).toBeVisible();

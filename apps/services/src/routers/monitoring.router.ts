@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TNearStats } from '@dharma/cache/near-cache';
 import { permission, router } from '../trpc/procedures';
 
 const ZNullableNumber = z.number().nullable();
@@ -29,8 +30,12 @@ const ZSystemStats = z.object({
     keys: ZNullableNumber,
     usedMemoryBytes: ZNullableNumber,
     opsPerSec: ZNullableNumber,
+    /** This process's near cache (copies kept current by Redis client tracking); null without one. */
+    near: z.object({ tracking: z.boolean(), hits: z.number(), misses: z.number(), entries: z.number(), bytes: z.number() }).nullable(),
   }),
 });
+
+const nearOf = (n: TNearStats | undefined) => (n === undefined ? null : { tracking: n.tracking, hits: n.hits, misses: n.misses, entries: n.entries, bytes: n.bytes });
 
 /**
  * Live figures for the System page, this process's view: request rate, p95 and error rates over the last 10 s, and
@@ -69,6 +74,7 @@ export const monitoringRouter = router({
           keys: info.keys,
           usedMemoryBytes: info.usedMemoryBytes,
           opsPerSec: info.opsPerSec,
+          near: nearOf(deps.store.nearStats?.()),
         },
       };
     }),

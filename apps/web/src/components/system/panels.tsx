@@ -65,6 +65,7 @@ export function CachePanel({ cache }: { cache: TSystemStats['cache'] }) {
           <Stat label="Memory" value={formatBytes(cache.usedMemoryBytes)} testId="cache-memory-bytes" />
           <Stat label="Ops/s" value={formatNumber(cache.opsPerSec)} testId="cache-ops" />
         </div>
+        {cache.near && <NearCacheStats near={cache.near} />}
       </div>
     </section>
   );
@@ -164,5 +165,28 @@ export function PgBouncerPanel({ pgbouncer }: { pgbouncer: TSystemStats['pgbounc
         </table>
       </div>
     </section>
+  );
+}
+
+/** This services process's near cache: copies of entries kept current by Redis client tracking. */
+function NearCacheStats({ near }: { near: NonNullable<TSystemStats['cache']['near']> }) {
+  const reads = near.hits + near.misses;
+  return (
+    <div data-testid="panel-near-cache">
+      <div className="card-header">
+        <h3 title="Copies of cache entries in the services process, kept current by Redis client tracking: a hit on one needs no Redis round trip">
+          Near cache (this process)
+        </h3>
+        <span className={`badge ${near.tracking ? 'badge-ok' : 'badge-bad'}`} data-testid="near-tracking">
+          {near.tracking ? 'tracking' : 'off'}
+        </span>
+      </div>
+      <div className="stats">
+        <Stat label="Answered in-process" value={formatPercent(reads > 0 ? near.hits / reads : null)} testId="near-hit-rate" />
+        <Stat label="Copies" value={formatNumber(near.entries)} testId="near-entries" />
+        <Stat label="Memory" value={formatBytes(near.bytes)} testId="near-bytes" />
+        <Stat label="Sent to Redis" value={formatNumber(near.misses)} testId="near-misses" />
+      </div>
+    </div>
   );
 }

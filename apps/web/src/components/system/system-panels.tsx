@@ -16,6 +16,8 @@ export interface TSample {
   at: string;
   time: string;
   hitRate: number | null;
+  /** Share of cache reads this process answered from its near cache (no Redis round trip), %. */
+  nearHitRate: number | null;
   opsPerSec: number | null;
   clientsActive: number;
   clientsWaiting: number;
@@ -33,6 +35,7 @@ function toSample(s: TSystemStats): TSample {
     at: s.at,
     time: formatTime(s.at),
     hitRate: s.cache.hitRate === null ? null : Math.round(s.cache.hitRate * 1000) / 10,
+    nearHitRate: s.cache.near && s.cache.near.hits + s.cache.near.misses > 0 ? pct(s.cache.near.hits / (s.cache.near.hits + s.cache.near.misses)) : null,
     opsPerSec: s.cache.opsPerSec,
     clientsActive: s.pgbouncer.pools.reduce((n, p) => n + p.clActive, 0),
     clientsWaiting: s.pgbouncer.pools.reduce((n, p) => n + p.clWaiting, 0),
@@ -106,7 +109,15 @@ export function SystemPanels() {
           </div>
           <div className="grid-3">
             <ChartCard title="Cache hit rate">
-              <Sparkline testId="chart-hit-rate" data={samples} unit="%" series={[{ key: 'hitRate', label: 'hit rate %', color: '#16a34a' }]} />
+              <Sparkline
+                testId="chart-hit-rate"
+                data={samples}
+                unit="%"
+                series={[
+                  { key: 'hitRate', label: 'hit rate %', color: '#16a34a' },
+                  ...(data.cache.near ? [{ key: 'nearHitRate', label: 'answered in-process %', color: '#0ea5e9' }] : []),
+                ]}
+              />
             </ChartCard>
             <ChartCard title="PgBouncer clients">
               <Sparkline
