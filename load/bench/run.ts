@@ -33,7 +33,7 @@ for (const [flag, value] of Object.entries({ seconds, connections, rounds })) {
 const env = loadBenchEnv();
 
 const ports = { bare: 4299, bareSameBody: 4297, express: 4298, cached: 4201, uncached: 4202 };
-// The load runner's services environment (dev sign-in, a pool sized for this machine), with the cache switched per target.
+// The load runner's services environment (dev sign-in, pool size 20), with the cache switched per target.
 const servicesEnv = (port: number, cache: boolean): Record<string, string> => ({ ...runnerServicesEnv(env, port), CACHE_ENABLED: String(cache) });
 
 const db = createDb({ url: env.DATABASE_URL, max: 1 });

@@ -1,4 +1,3 @@
-import { cpus } from 'node:os';
 import { z } from 'zod';
 import { parseEnv, ZPostgresUrl } from '@dharma/db/env';
 
@@ -22,16 +21,7 @@ export function loadRunnerEnv(source: NodeJS.ProcessEnv = process.env) {
 
 export type TRunnerEnv = ReturnType<typeof loadRunnerEnv>;
 
-/**
- * The services' postgres.js pool when they share this machine with Postgres: twice the cores plus one, the usual
- * starting point for a database on that many cores. Through PgBouncer a small pool costs little concurrency:
- * postgres.js pipelines further queries on busy connections (up to 100 each), and fewer, fuller connections mean
- * fewer system calls and less contention between Postgres backends. Measured on 2 cores (docs/PERFORMANCE.md):
- * uncached reads ran about 30% faster at 5 connections than at 20; the mixed baseline's p95 rose 2-3 ms.
- */
-export const POOL_FOR_THIS_MACHINE = cpus().length * 2 + 1;
-
-/** The environment of a services process started by the runner: dev sign-in on, a pool sized for this machine. */
+/** The environment of a services process started by the runner: dev sign-in on, the pool size of the bench. */
 export function servicesEnv(env: TRunnerEnv, port: number): Record<string, string> {
   const missing = (['DATABASE_URL', 'REDIS_URL', 'AUTH_SECRET'] as const).filter((k) => !env[k]);
   if (missing.length > 0) {
@@ -44,6 +34,6 @@ export function servicesEnv(env: TRunnerEnv, port: number): Record<string, strin
     ...(env.PGBOUNCER_ADMIN_URL ? { PGBOUNCER_ADMIN_URL: env.PGBOUNCER_ADMIN_URL } : {}),
     SERVICES_PORT: String(port),
     DEV_LOGIN: 'true',
-    DB_POOL_MAX: String(POOL_FOR_THIS_MACHINE),
+    DB_POOL_MAX: '20',
   };
 }
