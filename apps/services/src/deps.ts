@@ -13,11 +13,13 @@ import { createAuthenticator } from './trpc/auth';
 /** Everything a request handler may touch, built once per process and passed through the tRPC context. */
 export function createDeps(env: TServicesEnv) {
   const db: TDbHandle = createDb({ url: env.DATABASE_URL, max: env.DB_POOL_MAX, applicationName: 'dharma-services' });
+  // Pipelined tenant reads get their own small pool (see DB_READ_POOL_MAX): a write transaction never holds up a read.
+  const readDb: TDbHandle = createDb({ url: env.DATABASE_URL, max: env.DB_READ_POOL_MAX, applicationName: 'dharma-services-read' });
   const near = env.CACHE_NEAR ? { maxBytes: env.CACHE_NEAR_MAX_MB * 1024 * 1024, maxAgeMs: env.CACHE_NEAR_MAX_AGE_MS } : false;
   const store: TCacheStore = env.REDIS_URL ? createRedisStore(env.REDIS_URL, { near }) : createMemoryStore({ maxEntries: 50_000 });
   const pgbouncer = env.PGBOUNCER_ADMIN_URL ? createPgbouncerAdmin(env.PGBOUNCER_ADMIN_URL) : null;
   const metrics = createMetrics({ pgbouncer, store });
-  metrics.dbPoolMax.set(env.DB_POOL_MAX);
+  metrics.dbPoolMax.set(env.DB_POOL_MAX + env.DB_READ_POOL_MAX);
   const cache = createCache({
     store,
     timeoutMs: env.CACHE_TIMEOUT_MS,
@@ -49,7 +51,7 @@ export function createDeps(env: TServicesEnv) {
     measured(() => withTenant(db.db, tenantId, fn, options));
 
   /** Tenant reads pipelined in one round trip (`createTenantReader`), measured. */
-  const pipelined = createTenantReader(db.sql);
+  const pipelined = createTenantReader(readDb.sql);
   const readInTenant: TTenantRead = (tenantId, build) => measured(() => pipelined(tenantId, build));
 
   return {
@@ -64,7 +66,7 @@ export function createDeps(env: TServicesEnv) {
     inTenant,
     readInTenant,
     async close() {
-      await Promise.allSettled([db.close(), store.close(), pgbouncer?.close()]);
+      await Promise.allSettled([db.close(), readDb.close(), store.close(), pgbouncer?.close()]);
     },
   };
 }

@@ -41,7 +41,7 @@ export function createMetrics({ pgbouncer, store }: { pgbouncer: TPgbouncerAdmin
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
   });
   const dbInFlight = new Gauge({ name: 'dharma_db_transactions_in_flight', help: 'Tenant transactions currently open from this process', registers: [registry] });
-  const dbPoolMax = new Gauge({ name: 'dharma_db_pool_max', help: 'postgres.js pool size of this process', registers: [registry] });
+  const dbPoolMax = new Gauge({ name: 'dharma_db_pool_max', help: 'postgres.js connections of this process (transactions plus pipelined reads)', registers: [registry] });
   const dbTxDuration = new Histogram({
     name: 'dharma_db_transaction_duration_seconds',
     help: 'Tenant transaction duration, including the set_config round trip',

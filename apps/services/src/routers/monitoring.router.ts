@@ -63,7 +63,7 @@ export const monitoringRouter = router({
         at: new Date().toISOString(),
         requests: deps.requests.snapshot(10),
         pgbouncer: { configured: pg !== null, pools: pg?.pools ?? [], stats: pg?.stats ?? [], error: pg?.error ?? null },
-        database: { poolMax: deps.env.DB_POOL_MAX, transactionsInFlight: inFlight, ...db },
+        database: { poolMax: deps.env.DB_POOL_MAX + deps.env.DB_READ_POOL_MAX, transactionsInFlight: inFlight, ...db },
         cache: {
           kind: deps.store.kind,
           connected: info.connected,
