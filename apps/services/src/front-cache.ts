@@ -39,7 +39,6 @@ const tokenOf = (header: string) => header.slice(7).trim();
 export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadSpec>) {
   // Parsing, validating and hashing an input is deterministic, so it is done once per distinct URL.
   const routes = new LRUCache<string, TRoute | false>({ max: 10_000 });
-  const observers = new Map<string, (seconds: number) => void>();
   const routeOf = (url: string): TRoute | false => {
     const known = routes.get(url);
     if (known !== undefined) return known;
@@ -62,8 +61,8 @@ export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadS
         }
       }
       if (ok) {
-        let observe = observers.get(path);
-        if (observe === undefined) observers.set(path, (observe = deps.metrics.requests.bind({ procedure: path, type: 'query', status: 'OK' })));
+        // Bound observers of one procedure share its series, so each URL may bind its own.
+        const observe = deps.metrics.requests.bind({ procedure: path, type: 'query', status: 'OK' });
         route = { path, spec, input, key: stableKey(input), tags: spec.tags(input as never), observe, byTenant: new Map() };
       }
     }

@@ -69,6 +69,13 @@ export function createNearCache(opts: TNearCacheOptions = {}) {
   let inFlight = 0;
   const recent = new Map<string, number>();
   const stats = { hits: 0, misses: 0, invalidations: 0, resets: 0 };
+  /** Every copy dropped, and no read in flight may fill. */
+  const dropAll = (): void => {
+    stats.resets += 1;
+    epoch += 1;
+    values.clear();
+    recent.clear();
+  };
 
   return {
     get active(): boolean {
@@ -132,18 +139,13 @@ export function createNearCache(opts: TNearCacheOptions = {}) {
      * goes on, so reads sent from now on fill again.
      */
     flush(): void {
-      stats.resets += 1;
-      epoch += 1;
-      values.clear();
-      recent.clear();
+      dropAll();
     },
     /** Tracking lapsed (a connection closed, tracking could not be enabled): drop everything and stop. */
     reset(): void {
-      if (active || values.size > 0) stats.resets += 1;
+      if (active || values.size > 0) dropAll();
       active = false;
       epoch += 1;
-      values.clear();
-      recent.clear();
     },
     /** Tracking is confirmed on the connection that reads: reads sent from now on may fill. */
     activate(): void {
