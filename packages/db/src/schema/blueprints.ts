@@ -22,6 +22,8 @@ export const blueprints = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     archivedAt: timestamp('archived_at', { withTimezone: true }),
+    /** The `Idempotency-Key` of the request that created it: a retry with the same key returns this row. */
+    idempotencyKey: text('idempotency_key'),
   },
   (t) => [
     foreignKey({ columns: [t.tenantId, t.projectId], foreignColumns: [projects.tenantId, projects.id], name: 'blueprints_project_fk' }),
@@ -33,6 +35,7 @@ export const blueprints = pgTable(
     index('blueprints_tenant_project_idx').on(t.tenantId, t.projectId, t.updatedAt.desc()),
     // Substring search on name (ILIKE '%q%') needs trigrams, a btree cannot serve it.
     index('blueprints_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
+    uniqueIndex('blueprints_idempotency_key').on(t.tenantId, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
     tenantPolicy('blueprints', t.tenantId),
   ],
 );
@@ -53,11 +56,14 @@ export const blueprintVersions = pgTable(
     componentCount: integer('component_count').notNull(),
     relationCount: integer('relation_count').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The `Idempotency-Key` of the save that created it: a retry with the same key returns this version. */
+    idempotencyKey: text('idempotency_key'),
   },
   (t) => [
     foreignKey({ columns: [t.tenantId, t.blueprintId], foreignColumns: [blueprints.tenantId, blueprints.id], name: 'blueprint_versions_blueprint_fk' }),
     uniqueIndex('blueprint_versions_number_key').on(t.blueprintId, t.number),
     index('blueprint_versions_tenant_idx').on(t.tenantId),
+    uniqueIndex('blueprint_versions_idempotency_key').on(t.tenantId, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
     tenantPolicy('blueprint_versions', t.tenantId),
   ],
 );
