@@ -3,12 +3,23 @@ import { createMemoryStore } from '@dharma/cache/memory-store';
 import { createRedisStore } from '@dharma/cache/redis-store';
 import type { TCacheStore } from '@dharma/cache/store';
 import { createDb, type TDbHandle } from '@dharma/db/client';
-import { createTenantReader, type TTenantRead, type TTenantTx, withTenant } from '@dharma/db/tenant';
+import { DatabaseBusy, DatabaseTimeout } from '@dharma/db/errors';
+import { createTenantReader, createTenantWriter, type TTenantRead, type TTenantTx, withTenant } from '@dharma/db/tenant';
 import { createPgbouncerAdmin } from './domain/monitoring/pgbouncer';
 import { createRequestWindow } from './domain/monitoring/request-window';
 import type { TServicesEnv } from './env';
+import { createLoadShedder } from './load-shedder';
 import { createMetrics } from './metrics';
 import { createAuthenticator } from './trpc/auth';
+
+/** `work`'s answer, or `DatabaseTimeout` after `ms`; a late rejection of `work` is handled, never unhandled. */
+function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DatabaseTimeout(ms)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
 
 /** Everything a request handler may touch, built once per process and passed through the tRPC context. */
 export function createDeps(env: TServicesEnv) {
@@ -27,11 +38,26 @@ export function createDeps(env: TServicesEnv) {
     refreshAhead: env.CACHE_REFRESH_AHEAD ? { minIntervalMs: env.CACHE_REFRESH_MIN_INTERVAL_MS } : false,
     onEvent: (e) => metrics.cacheOps.observe({ namespace: e.namespace, result: e.type }, e.durationMs / 1000),
   });
-  const auth = createAuthenticator({ secret: env.AUTH_SECRET, db: db.db });
+  const timeoutMs = env.DB_TIMEOUT_MS;
+  /** Tenant reads pipelined in one message on the read pool (`createTenantReader`), within the database budget. */
+  const pipelined = createTenantReader(readDb.sql, { timeoutMs });
+  /** Tenant writes as one message each, one implicit transaction (`createTenantWriter`), on the transaction pool. */
+  const writer = createTenantWriter(db.sql, { timeoutMs });
   const requests = createRequestWindow();
 
-  /** Runs one tenant transaction and measures it. */
+  const shedder = createLoadShedder({ lagMs: env.OVERLOAD_LAG_MS, maxInflight: env.MAX_INFLIGHT_REQUESTS });
+  let dbCalls = 0;
+
+  /**
+   * Runs one database call (a transaction or a message) and measures it. Beyond DB_MAX_INFLIGHT calls waiting at
+   * once it refuses at once (`DatabaseBusy`, a 503) rather than queue behind work the database cannot finish soon.
+   */
   async function measured<T>(run: () => Promise<T>): Promise<T> {
+    if (dbCalls >= env.DB_MAX_INFLIGHT) {
+      metrics.shed.inc({ reason: 'database' });
+      throw new DatabaseBusy(env.DB_MAX_INFLIGHT);
+    }
+    dbCalls += 1;
     const end = metrics.dbTxDuration.startTimer();
     metrics.dbInFlight.inc();
     try {
@@ -42,17 +68,21 @@ export function createDeps(env: TServicesEnv) {
       end({ outcome: 'rollback' });
       throw error;
     } finally {
+      dbCalls -= 1;
       metrics.dbInFlight.dec();
     }
   }
 
-  /** A tenant transaction, measured. */
+  /**
+   * A tenant transaction, measured, answered within DB_TIMEOUT_MS: past it the caller gets `DatabaseTimeout` (a
+   * 503) while the transaction finishes or fails on its own. Prefer `readInTenant` and `writeInTenant`, which cancel.
+   */
   const inTenant = <T>(tenantId: string, fn: (tx: TTenantTx) => Promise<T>, options?: { readOnly?: boolean }): Promise<T> =>
-    measured(() => withTenant(db.db, tenantId, fn, options));
+    measured(() => within(withTenant(db.db, tenantId, fn, options), timeoutMs));
 
-  /** Tenant reads pipelined in one round trip (`createTenantReader`), measured. */
-  const pipelined = createTenantReader(readDb.sql);
   const readInTenant: TTenantRead = (tenantId, build) => measured(() => pipelined(tenantId, build));
+  const writeInTenant: TTenantRead = (tenantId, build) => measured(() => writer(tenantId, build));
+  const auth = createAuthenticator({ secret: env.AUTH_SECRET, db: readDb.db, read: readInTenant });
 
   return {
     env,
@@ -65,7 +95,10 @@ export function createDeps(env: TServicesEnv) {
     requests,
     inTenant,
     readInTenant,
+    writeInTenant,
+    shedder,
     async close() {
+      shedder.close();
       await Promise.allSettled([db.close(), readDb.close(), store.close(), pgbouncer?.close()]);
     },
   };

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { authEnvShape } from '@dharma/auth/env';
 import { dbEnvShape, parseEnv, ZPostgresUrl } from '@dharma/db/env';
@@ -51,6 +52,32 @@ export const servicesEnvShape = {
       return new Set(names);
     }),
   MAX_BODY_BYTES: z.coerce.number({ error: 'must be a number' }).int().min(1024).default(1_048_576),
+  /**
+   * Longest a request waits for the database, queueing for a pooled connection included. Past it, or at once when
+   * PgBouncer or Postgres refuses or drops the connection, the request answers 503 with Retry-After; a write's
+   * outcome is then unknown, and a retry with the same Idempotency-Key returns the first result if it committed.
+   */
+  DB_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).max(120_000).default(3000),
+  /** Retry-After, in seconds, on every 503 (a dependency down, or the process shedding load) and 429. */
+  RETRY_AFTER_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(3600).default(1),
+  /**
+   * Worker processes behind the one port (node:cluster), supervised and restarted by the primary; default one per
+   * core the machine offers. 0 serves from a single unsupervised process.
+   */
+  WORKERS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(256).default(availableParallelism()),
+  /** The listen socket's accept queue; the kernel caps it at net.core.somaxconn (Node's default of 511 drops bursts). */
+  LISTEN_BACKLOG: z.coerce.number({ error: 'must be a number' }).int().min(1).max(65_535).default(4096),
+  /** How long an idle keep-alive socket stays open; above the 60 s most clients and load balancers keep theirs. */
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(1000).max(600_000).default(65_000),
+  /**
+   * Load shedding, per worker: when the event loop runs this late (ms, smoothed), a growing share of new requests is
+   * answered 503 with Retry-After at once instead of queueing (all of them at twice this lag); probes never are.
+   */
+  OVERLOAD_LAG_MS: z.coerce.number({ error: 'must be a number' }).int().min(5).max(10_000).default(75),
+  /** Requests one worker holds at once; beyond it new ones get 503 with Retry-After at once. */
+  MAX_INFLIGHT_REQUESTS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(1_000_000).default(2000),
+  /** Database calls one worker lets wait at once (pipelined or queued for a connection); beyond it, 503 at once. */
+  DB_MAX_INFLIGHT: z.coerce.number({ error: 'must be a number' }).int().min(1).max(100_000).default(256),
 };
 
 export type TServicesEnv = ReturnType<typeof loadServicesEnv>;

@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { allowedScope } from '@dharma/auth/rbac';
 import type { TPeekParams } from '@dharma/cache/cache';
 import { stableKey } from '@dharma/cache/key';
+import { isDatabaseUnavailable } from '@dharma/db/errors';
 import type { TDeps } from './deps';
 import { loaderOf, readThrough, type TCachedReadSpec, type TReadCtx } from './trpc/cached-read';
 import { cacheHeader, createInnerContext } from './trpc/context';
@@ -34,9 +35,10 @@ const tokenOf = (header: string) => header.slice(7).trim();
  * same tenant-scoped key and tags. A hit is the procedure's parsed output as stored, so the body is byte-identical to
  * tRPC's; a miss (or any read with the cache off) runs the procedure's own loader through the same `readThrough`.
  * Anything else (no spec, bad input, no or bad token, no permission, an error from the loader) returns false and
- * tRPC handles the request as usual, so every error keeps tRPC's shape and status; a loader error is then met twice.
+ * tRPC handles the request as usual, so every error keeps tRPC's shape and status; a loader error is then met twice,
+ * except a database outage, which is recorded in `failures` for tRPC's procedure to report at once.
  */
-export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadSpec>) {
+export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadSpec>, failures?: WeakMap<IncomingMessage, unknown>) {
   // Parsing, validating and hashing an input is deterministic, so it is done once per distinct URL.
   const routes = new LRUCache<string, TRoute | false>({ max: 10_000 });
   const routeOf = (url: string): TRoute | false => {
@@ -128,7 +130,10 @@ export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadS
     let json: string;
     try {
       json = JSON.stringify(await readThrough(spec, ctx, path, input, load, route)) ?? '';
-    } catch {
+    } catch (error) {
+      // tRPC answers with its own error shape; when the database is unavailable it is told so (`knownFailure`)
+      // rather than waiting for the database a second time.
+      if (isDatabaseUnavailable(error)) failures?.set(req, error);
       return false;
     }
     return send(res, route, encode(json), cacheHeader(ctx.cacheStatuses) ?? 'BYPASS', requestId, started);

@@ -122,7 +122,7 @@ describe('bad input gets a 4xx naming the field, never a 500, and writes nothing
     ['saveVersion: NUL in message', () => admin.blueprints.saveVersion.mutate({ id: blueprintId, baseVersion: 2, graph: smallGraph(), message: 'm\u0000' }), 400, ['message']],
     ['saveVersion: missing message', () => admin.blueprints.saveVersion.mutate({ id: blueprintId, baseVersion: 2, graph: smallGraph(), message: '' }), 400, ['message']],
     ['saveVersion: stale base', () => admin.blueprints.saveVersion.mutate({ id: blueprintId, baseVersion: 1, graph: smallGraph(), message: 'stale' }), 409, ['baseVersion']],
-    ['saveVersion: unknown id', () => admin.blueprints.saveVersion.mutate({ id: ghost, baseVersion: 1, graph: smallGraph(), message: 'x' }), 404, ['blueprintId']],
+    ['saveVersion: unknown id', () => admin.blueprints.saveVersion.mutate({ id: ghost, baseVersion: 1, graph: smallGraph(), message: 'x' }), 404, ['id']],
     ['archive: not a uuid', () => admin.blueprints.archive.mutate({ id: 42 as never }), 400, ['id']],
     ['archive: unknown id', () => admin.blueprints.archive.mutate({ id: ghost }), 404, ['id']],
     ['restore: unknown id', () => admin.blueprints.restore.mutate({ id: ghost }), 404, ['id']],

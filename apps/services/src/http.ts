@@ -13,6 +13,21 @@ function json(res: ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
+/**
+ * The answer to a request refused under load: 503 with Retry-After, in tRPC's error shape (an array of one error per
+ * procedure for a batch), so every tRPC client reports it as SERVICE_UNAVAILABLE. Nothing of the request ran.
+ */
+function shed(res: ServerResponse, url: string, retryAfter: string) {
+  const q = url.indexOf('?');
+  const paths = url.slice(6, q < 0 ? undefined : q).split(',');
+  const error = (path: string) => ({
+    error: { message: 'the service is overloaded; retry after the Retry-After delay', code: -32603, data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503, path } },
+  });
+  const batch = q >= 0 && /(?:^|&)batch=1(?:&|$)/.test(url.slice(q + 1));
+  res.writeHead(503, { 'content-type': 'application/json', 'cache-control': 'no-store', 'retry-after': retryAfter });
+  res.end(JSON.stringify(batch ? paths.map(error) : error(paths[0] ?? '')));
+}
+
 /** Readiness: the database through the configured URL (PgBouncer in a real deployment) and the cache store. */
 export async function readiness(deps: TDeps) {
   const [db, cache] = await Promise.allSettled([
@@ -26,24 +41,39 @@ export async function readiness(deps: TDeps) {
 
 /** The process's one HTTP listener: tRPC under /trpc/, probes and metrics beside it. */
 export function createRequestListener(deps: TDeps): RequestListener {
+  const failures = new WeakMap<IncomingMessage, unknown>();
+  const retryAfter = String(deps.env.RETRY_AFTER_SECONDS);
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: deps.env.MAX_BODY_BYTES,
     createContext: ({ req, res }) => {
-      const ctx = contextFromHeaders(deps, req.headers);
+      const ctx = contextFromHeaders(deps, req.headers, failures.get(req));
       res.setHeader('x-request-id', ctx.requestId);
       return ctx;
     },
-    responseMeta: ({ ctx }) => {
-      const header = ctx ? cacheHeader(ctx.cacheStatuses) : null;
-      return header ? { headers: { 'x-cache': header } } : {};
+    responseMeta: ({ ctx, errors }) => {
+      const headers: Record<string, string> = {};
+      const cache = ctx ? cacheHeader(ctx.cacheStatuses) : null;
+      if (cache) headers['x-cache'] = cache;
+      // A dependency down or the process shedding load: tell clients when to come back.
+      if (errors.some((e) => e.code === 'SERVICE_UNAVAILABLE' || e.code === 'TOO_MANY_REQUESTS')) headers['retry-after'] = retryAfter;
+      return { headers };
     },
   });
-  const front = createFrontCache(deps, cachedReadSpecs);
+  const front = createFrontCache(deps, cachedReadSpecs, failures);
+  const { shedder } = deps;
+  const finished = () => shedder.finished();
   return (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
     if (url.startsWith('/trpc/')) {
+      const refused = shedder.refuse();
+      if (refused !== null) {
+        deps.metrics.shed.inc({ reason: refused });
+        return shed(res, url, retryAfter);
+      }
+      shedder.started();
+      res.once('close', finished);
       const enabled = deps.env.SERVICES;
       if (enabled) {
         let paths: string[];

@@ -49,6 +49,7 @@ export function createMetrics({ pgbouncer, store }: { pgbouncer: TPgbouncerAdmin
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [registry],
   });
+  const shed = new Counter({ name: 'dharma_requests_shed_total', help: 'Requests refused with 503 under load: event-loop lag, requests in flight, database calls waiting', labelNames: ['reason'], registers: [registry] });
   const business = new Counter({ name: 'dharma_business_events_total', help: 'Domain events: blueprints created, versions saved, archived', labelNames: ['event'], registers: [registry] });
 
   // PgBouncer and cache-store figures are read at most every 500 ms, however many scrapes and System pages ask.
@@ -154,7 +155,7 @@ export function createMetrics({ pgbouncer, store }: { pgbouncer: TPgbouncerAdmin
   storeGauge('dharma_cache_store_evicted_keys', 'Keys evicted by the cache store since it started', (i) => i.evictedKeys);
   storeGauge('dharma_cache_store_connected_clients', 'Clients connected to the cache store', (i) => i.connectedClients);
 
-  return { registry, requests, cacheOps, dbInFlight, dbPoolMax, dbTxDuration, business, readPgbouncer, readStore };
+  return { registry, requests, cacheOps, dbInFlight, dbPoolMax, dbTxDuration, business, shed, readPgbouncer, readStore };
 }
 
 export type TMetrics = ReturnType<typeof createMetrics>;

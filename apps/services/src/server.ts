@@ -1,30 +1,96 @@
+import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { createDeps } from './deps';
-import { loadServicesEnv } from './env';
+import { loadServicesEnv, type TServicesEnv } from './env';
 import { createRequestListener } from './http';
 
-let env;
+/**
+ * The services' entry point. The primary process only supervises: it forks WORKERS processes that share one port
+ * (node:cluster hands each accepted connection to a worker in turn), restarts any that dies, so a crash costs only
+ * that worker's in-flight requests while the others keep answering, and stops them all on SIGTERM/SIGINT.
+ * WORKERS=0 serves from this one process, unsupervised (profiling, debugging).
+ */
+let env: TServicesEnv;
 try {
   env = loadServicesEnv();
 } catch (error) {
   console.error(`services: ${(error as Error).message}`);
   process.exit(1);
 }
-const deps = createDeps(env);
-const server = createServer(createRequestListener(deps));
-server.keepAliveTimeout = 65_000;
-server.listen(env.SERVICES_PORT, env.SERVICES_HOST, () => {
-  console.log(`services: listening on http://${env.SERVICES_HOST}:${env.SERVICES_PORT} (tRPC at /trpc, cache: ${deps.store.kind}, pgbouncer panel: ${deps.pgbouncer ? 'on' : 'off'})`);
-});
 
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
+if (cluster.isPrimary && env.WORKERS > 0) supervise(env);
+else serve(env);
+
+function supervise(env: TServicesEnv): void {
+  const started = new Map<number, number>();
+  let stopping = false;
+  let quickDeaths = 0;
+  const fork = () => {
+    const worker = cluster.fork();
+    started.set(worker.id, Date.now());
+  };
+  cluster.on('exit', (worker, code, signal) => {
+    const lived = Date.now() - (started.get(worker.id) ?? Date.now());
+    started.delete(worker.id);
     if (stopping) return;
-    stopping = true;
-    server.close();
-    server.closeIdleConnections();
-    void deps.close().finally(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5000).unref();
+    // A worker that dies at once (a bad deploy, a port taken) would be restarted in a tight loop: back off.
+    quickDeaths = lived < 5000 ? quickDeaths + 1 : 0;
+    const delay = Math.min(5000, quickDeaths * 500);
+    console.error(`services: worker ${worker.process.pid} exited (${signal ?? `code ${code}`}) after ${Math.round(lived / 1000)} s; starting another${delay ? ` in ${delay} ms` : ''}`);
+    setTimeout(fork, delay);
   });
+  let listening = 0;
+  cluster.on('listening', () => {
+    listening += 1;
+    if (listening === env.WORKERS) {
+      console.log(`services: listening on http://${env.SERVICES_HOST}:${env.SERVICES_PORT} with ${env.WORKERS} worker process(es) (tRPC at /trpc)`);
+    }
+  });
+  for (let i = 0; i < env.WORKERS; i++) fork();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+      const done = () => {
+        if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      };
+      cluster.on('exit', done);
+      done();
+      setTimeout(() => process.exit(0), 7000).unref();
+    });
+  }
+}
+
+function serve(env: TServicesEnv): void {
+  const deps = createDeps(env);
+  const server = createServer(
+    {
+      // Clients keep sockets open between requests (k6, browsers, the SDK): never close one they may be reusing
+      // before they do, and bound how long a slow client may take to send its headers.
+      keepAliveTimeout: env.KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeout: 30_000,
+      requestTimeout: 60_000,
+    },
+    createRequestListener(deps),
+  );
+  server.listen({ port: env.SERVICES_PORT, host: env.SERVICES_HOST, backlog: env.LISTEN_BACKLOG }, () => {
+    if (cluster.isWorker) return;
+    console.log(`services: listening on http://${env.SERVICES_HOST}:${env.SERVICES_PORT} (tRPC at /trpc, cache: ${deps.store.kind}, pgbouncer panel: ${deps.pgbouncer ? 'on' : 'off'})`);
+  });
+
+  let stopping = false;
+  // A worker stops when its supervisor says so (SIGTERM); a terminal's Ctrl-C reaches the whole process group, and
+  // the supervisor turns it into that SIGTERM, so a worker does not race it to exit and get restarted.
+  if (cluster.isWorker) process.on('SIGINT', () => {});
+  for (const signal of cluster.isWorker ? (['SIGTERM'] as const) : (['SIGTERM', 'SIGINT'] as const)) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      server.close();
+      server.closeIdleConnections();
+      void deps.close().finally(() => process.exit(0));
+      setTimeout(() => process.exit(0), 5000).unref();
+    });
+  }
 }

@@ -17,10 +17,27 @@ export interface TDirectoryEntry {
  * sign-in must find a user before it knows the tenant. Unknown roles are dropped, never trusted.
  */
 export async function readDirectory(db: TExecutor, email?: string): Promise<TDirectoryEntry[]> {
-  const rows = await db.execute<{
-    user_id: string; tenant_id: string; tenant_slug: string; tenant_name: string; email: string; name: string; roles: string[];
-  }>(sql`select * from auth_directory(${email ?? null})`);
-  return rows.map((r) => ({
+  return (await db.execute<TDirectoryRow>(sql`select * from auth_directory(${email ?? null})`)).map(toEntry);
+}
+
+/** One active user of an active tenant by id (the `auth_user` definer function), or null: what sign-in needs. */
+export async function readDirectoryEntry(db: TExecutor, userId: string): Promise<TDirectoryEntry | null> {
+  const [row] = await db.execute<TDirectoryRow>(sql`select * from auth_user(${userId})`);
+  return row ? toEntry(row) : null;
+}
+
+interface TDirectoryRow extends Record<string, unknown> {
+  user_id: string;
+  tenant_id: string;
+  tenant_slug: string;
+  tenant_name: string;
+  email: string;
+  name: string;
+  roles: string[];
+}
+
+function toEntry(r: TDirectoryRow): TDirectoryEntry {
+  return {
     userId: r.user_id,
     tenantId: r.tenant_id,
     tenantSlug: r.tenant_slug,
@@ -28,5 +45,5 @@ export async function readDirectory(db: TExecutor, email?: string): Promise<TDir
     email: r.email,
     name: r.name,
     roles: r.roles.flatMap((role) => (ZRole.safeParse(role).success ? [role as TRole] : [])),
-  }));
+  };
 }

@@ -62,8 +62,16 @@ export function allowedScope(roles: readonly TRole[], resource: TResource, actio
   return best;
 }
 
-/** True when `scope` covers a record owned by `ownerId` for `userId` (team scope is checked by the caller). */
+/**
+ * The owner a record must have for `scope` to cover it, or null when any record of the tenant is covered: what a
+ * write hands the database to enforce under its row lock. Team scope is treated as own until teams own records.
+ */
+export function requiredOwner(scope: TScope, userId: string): string | null {
+  return scope === 'tenant' || scope === 'global' ? null : userId;
+}
+
+/** True when `scope` covers a record owned by `ownerId` for `userId`. */
 export function scopeCovers(scope: TScope, { userId, ownerId }: { userId: string; ownerId: string | null }): boolean {
-  if (scope === 'tenant' || scope === 'global') return true;
-  return ownerId === userId;
+  const owner = requiredOwner(scope, userId);
+  return owner === null || owner === ownerId;
 }

@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import { createSigner } from 'fast-jwt';
 import { describe, expect, it } from 'vitest';
 import { signAccessToken, TokenError, verifyAccessToken } from './token';
 
@@ -33,11 +33,16 @@ describe('access tokens', () => {
     expect(await reason(verifyAccessToken('', secret))).toBe('missing');
   });
   it('rejects a correctly signed token with the wrong audience or unknown roles', async () => {
-    const wrongAud = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256' }).setSubject(claims.sub)
-      .setIssuer('iac-dharma').setAudience('someone-else').setExpirationTime('1h').sign(new TextEncoder().encode(secret));
-    expect(await reason(verifyAccessToken(wrongAud, secret))).toBe('invalid');
-    const badRole = await new SignJWT({ ...claims, roles: ['god'] }).setProtectedHeader({ alg: 'HS256' }).setSubject(claims.sub)
-      .setIssuer('iac-dharma').setAudience('dharma-services').setExpirationTime('1h').sign(new TextEncoder().encode(secret));
-    expect(await reason(verifyAccessToken(badRole, secret))).toBe('malformed');
+    const sign = (aud: string) => createSigner({ key: secret, algorithm: 'HS256', iss: 'iac-dharma', aud, expiresIn: 3_600_000 });
+    expect(await reason(verifyAccessToken(sign('someone-else')({ ...claims }), secret))).toBe('invalid');
+    expect(await reason(verifyAccessToken(sign('dharma-services')({ ...claims, roles: ['god'] }), secret))).toBe('malformed');
+    const wrongIssuer = createSigner({ key: secret, algorithm: 'HS256', iss: 'elsewhere', aud: 'dharma-services', expiresIn: 3_600_000 });
+    expect(await reason(verifyAccessToken(wrongIssuer({ ...claims }), secret))).toBe('invalid');
+  });
+  it('rejects a token whose algorithm is not HS256, including an unsigned one', async () => {
+    const [header, payload] = (await signAccessToken(claims, secret)).split('.');
+    const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    expect(await reason(verifyAccessToken(`${none}.${payload}.`, secret))).not.toBe('ok');
+    expect(await reason(verifyAccessToken(`${header}.${payload}.`, secret))).not.toBe('ok');
   });
 });

@@ -77,16 +77,37 @@ describe('blueprint versions are immutable', () => {
 
   it('stores the sha-256 of the canonical JSON, and recomputing from the stored graph agrees', async () => {
     const t = await createScratchTenant(urls.DATABASE_OWNER_URL, 'hash');
+    const changed = ZBlueprintGraph.parse({ ...graph, components: [...graph.components, { id: 'db', kind: 'database', name: 'dev-load-db', cloud: 'aws', region: 'eu-west-1', properties: { engine: 'postgres' } }] });
     const rows = await withTenant(app.db, t.tenantId, async (tx) => {
       const { id } = await createBlueprint(tx, { tenantId: t.tenantId, projectId: t.projectId, name: 'h', description: '', cloud: 'aws', graph, message: 'v1', authorId: t.userId });
-      await saveBlueprintVersion(tx, { tenantId: t.tenantId, blueprintId: id, baseVersion: 1, graph, message: 'same graph', authorId: t.userId });
+      await saveBlueprintVersion(tx, { tenantId: t.tenantId, blueprintId: id, baseVersion: 1, graph: changed, message: 'a database', authorId: t.userId });
       return tx.execute<{ graph: unknown; graph_hash: string }>(sql`select graph, graph_hash from blueprint_versions where blueprint_id = ${id} order by number`);
     });
     expect(rows).toHaveLength(2);
-    const expected = createHash('sha256').update(canonicalJson(graph)).digest('hex');
-    for (const r of rows) {
+    rows.forEach((r, i) => {
+      const expected = createHash('sha256').update(canonicalJson([graph, changed][i]!)).digest('hex');
       expect(r.graph_hash).toBe(expected);
       expect(createHash('sha256').update(canonicalJson(ZBlueprintGraph.parse(r.graph))).digest('hex')).toBe(expected);
-    }
+    });
+  });
+
+  it('saving the current design again (in any order) makes no version: unchanged, same hash', async () => {
+    const t = await createScratchTenant(urls.DATABASE_OWNER_URL, 'same');
+    const two = ZBlueprintGraph.parse({
+      components: [
+        { id: 'b', kind: 'queue', name: 'dev-b-queue', cloud: 'aws', region: 'eu-west-1', properties: { fifo: true, retention: 4 } },
+        { id: 'a', kind: 'queue', name: 'dev-a-queue', cloud: 'aws', region: 'eu-west-1', properties: {} },
+      ],
+      relations: [],
+    });
+    const reordered = ZBlueprintGraph.parse({ components: [{ ...two.components[1]! }, { ...two.components[0]!, properties: { retention: 4, fifo: true } }], relations: [] });
+    const { saved, versions } = await withTenant(app.db, t.tenantId, async (tx) => {
+      const { id } = await createBlueprint(tx, { tenantId: t.tenantId, projectId: t.projectId, name: 'same', description: '', cloud: 'aws', graph: two, message: 'v1', authorId: t.userId });
+      const saved = await saveBlueprintVersion(tx, { tenantId: t.tenantId, blueprintId: id, baseVersion: 1, graph: reordered, message: 'nothing new', authorId: t.userId });
+      const versions = await tx.execute<{ n: number }>(sql`select count(*)::int as n from blueprint_versions where blueprint_id = ${id}`);
+      return { saved, versions };
+    });
+    expect(saved).toMatchObject({ version: 1, unchanged: true, replayed: false });
+    expect(versions[0]?.n).toBe(1);
   });
 });

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { Sql } from 'postgres';
 import type { TDb, TExecutor } from './client';
+import { DatabaseTimeout } from './errors';
 import * as schema from './schema/index';
 
 export type TTenantTx = Parameters<Parameters<TDb['transaction']>[0]>[0];
@@ -102,7 +103,43 @@ interface TPendingStatement {
  * `build` receives a Drizzle database whose queries are collected instead of sent, and returns the built queries
  * (not awaited); each must send exactly one statement when run, which every Drizzle query builder does.
  */
-export function createTenantReader(sql: Sql): TTenantRead {
+export function createTenantReader(sql: Sql, options: TTenantStatementOptions = {}): TTenantRead {
+  return createTenantStatements(sql, 'read', options);
+}
+
+export interface TTenantStatementOptions {
+  /**
+   * Longest wait for the answer, queueing in the pool included. Past it the call rejects with `DatabaseTimeout` and
+   * the query is cancelled: removed from the pool's queue when it was not sent yet, else cancelled on the server.
+   */
+  timeoutMs?: number;
+}
+
+/**
+ * Tenant-scoped writes in one round trip: the same single message as `createTenantReader`, without `SET TRANSACTION
+ * READ ONLY`. PostgreSQL runs `SELECT set_config(...); <statement 1>; ...` as one implicit transaction that commits
+ * when the message ends and rolls back entirely if any statement fails, so a write built as one call of a PL/pgSQL
+ * function (migration 0005) costs one round trip and holds a PgBouncer server connection only while it runs.
+ */
+export function createTenantWriter(sql: Sql, options: TTenantStatementOptions = {}): TTenantRead {
+  return createTenantStatements(sql, 'write', options);
+}
+
+/** Runs a query within `timeoutMs` (none: unbounded): past it, rejects with `DatabaseTimeout` and cancels the query. */
+function answerWithin<T>(query: { cancel: () => void }, answer: Promise<T>, timeoutMs: number | undefined): Promise<T> {
+  if (timeoutMs === undefined) return answer;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new DatabaseTimeout(timeoutMs));
+      query.cancel();
+    }, timeoutMs);
+  });
+  return Promise.race([answer, deadline]).finally(() => clearTimeout(timer));
+}
+
+function createTenantStatements(sql: Sql, mode: 'read' | 'write', { timeoutMs }: TTenantStatementOptions): TTenantRead {
+  const head = mode === 'read' ? ['set transaction read only'] : [];
   let collecting: TPendingStatement[] | null = null;
   // The Drizzle client of pipelined reads: `unsafe` records the statement (Drizzle calls it synchronously from
   // `execute()`) and returns a thenable settled by the combined message's result for that statement.
@@ -154,16 +191,14 @@ export function createTenantReader(sql: Sql): TTenantRead {
       const [first] = (await settled).filter((r) => r.status === 'rejected');
       throw (first as PromiseRejectedResult).reason;
     }
-    const text = [
-      'set transaction read only',
-      `select set_config('app.tenant_id', ${literal(tenantId)}, true)`,
-      ...collected.map((c) => c.text),
-    ].join('; ');
+    const text = [...head, `select set_config('app.tenant_id', ${literal(tenantId)}, true)`, ...collected.map((c) => c.text)].join('; ');
+    const first = head.length + 1;
     try {
-      const all = (await sql.unsafe(text).values()) as unknown as { columns: { name: string }[] }[] & unknown[][][];
+      const query = sql.unsafe(text);
+      const all = (await answerWithin(query, query.values(), timeoutMs)) as unknown as { columns: { name: string }[] }[] & unknown[][][];
       collected.forEach((c, i) => {
-        const rows = all[i + 2]!;
-        c.resolve(c.asValues ? rows : rows.map((row) => Object.fromEntries(all[i + 2]!.columns.map((col, j) => [col.name, row[j]]))));
+        const rows = all[i + first]!;
+        c.resolve(c.asValues ? rows : rows.map((row) => Object.fromEntries(rows.columns.map((col, j) => [col.name, row[j]]))));
       });
     } catch (error) {
       for (const c of collected) c.reject(error);

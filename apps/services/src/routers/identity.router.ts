@@ -28,7 +28,7 @@ export const identityRouter = router({
     .input(z.object({ userId: z.uuid({ error: 'must be a uuid' }) }))
     .output(z.object({ token: z.string(), expiresAt: z.string(), user: ZDirectoryEntry }))
     .mutation(async ({ ctx, input }) => {
-      const user = (await readDirectory(ctx.deps.db.db)).find((u) => u.userId === input.userId);
+      const user = await ctx.deps.auth.directoryEntry(input.userId);
       if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: 'userId: no active user with this id' });
       const ttl = ctx.deps.env.AUTH_TOKEN_TTL_SECONDS;
       const token = await signAccessToken({ sub: user.userId, tid: user.tenantId, email: user.email, name: user.name, roles: user.roles }, ctx.deps.env.AUTH_SECRET, ttl);

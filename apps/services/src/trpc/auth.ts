@@ -1,9 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
+import { readDirectoryEntry, type TDirectoryEntry } from '@dharma/auth/directory';
 import { type TAccessClaims, verifyAccessToken } from '@dharma/auth/token';
 import type { TDb } from '@dharma/db/client';
 import { tenants, users } from '@dharma/db/schema/tenancy';
-import { withTenant } from '@dharma/db/tenant';
+import type { TTenantRead } from '@dharma/db/tenant';
 
 export interface TMembership {
   tenantSlug: string;
@@ -11,14 +12,16 @@ export interface TMembership {
 }
 
 /**
- * Token verification and tenant membership, both memoised per process. A verified token is kept until its own
- * `exp` (its signature cannot change); membership for 30 s, so disabling a user or suspending a tenant takes
- * effect within 30 s on every process.
+ * Token verification, tenant membership and sign-in's directory lookups, memoised per process. A verified token is
+ * kept until its own `exp` (its signature cannot change); membership and directory entries for `membershipTtlMs`
+ * (30 s), so disabling a user or suspending a tenant takes effect within that time on every process. Membership is
+ * read as one pipelined tenant read (one round trip), a directory entry through the `auth_user` definer function.
  */
-export function createAuthenticator({ secret, db, membershipTtlMs = 30_000 }: { secret: string; db: TDb; membershipTtlMs?: number }) {
-  const tokens = new LRUCache<string, TAccessClaims>({ max: 10_000 });
-  const members = new LRUCache<string, TMembership | false>({ max: 10_000, ttl: membershipTtlMs });
-
+export function createAuthenticator({ secret, db, read, membershipTtlMs = 30_000 }: { secret: string; db: TDb; read: TTenantRead; membershipTtlMs?: number }) {
+  const tokens = new LRUCache<string, TAccessClaims>({ max: 20_000 });
+  const members = new LRUCache<string, TMembership | false>({ max: 20_000, ttl: membershipTtlMs });
+  const directory = new LRUCache<string, TDirectoryEntry | false>({ max: 20_000, ttl: membershipTtlMs });
+  const lookups = new Map<string, Promise<TDirectoryEntry | null>>();
   /** A token verified before and not yet expired: its claims, with no work; undefined when it must be verified. */
   const knownClaims = (token: string): TAccessClaims | undefined => {
     const known = tokens.get(token);
@@ -30,7 +33,6 @@ export function createAuthenticator({ secret, db, membershipTtlMs = 30_000 }: { 
     const known = members.get(memberKey(claims));
     return known === undefined ? undefined : known || null;
   };
-
   return {
     knownClaims,
     knownMembership,
@@ -44,22 +46,32 @@ export function createAuthenticator({ secret, db, membershipTtlMs = 30_000 }: { 
     async membership(claims: Pick<TAccessClaims, 'tid' | 'sub'>): Promise<TMembership | null> {
       const known = knownMembership(claims);
       if (known !== undefined) return known;
-      const key = memberKey(claims);
-      const [row] = await withTenant(
-        db,
-        claims.tid,
-        (tx) =>
-          tx
-            .select({ tenantSlug: tenants.slug, userName: users.name })
-            .from(users)
-            .innerJoin(tenants, eq(tenants.id, users.tenantId))
-            .where(and(eq(users.id, claims.sub), eq(users.tenantId, claims.tid), eq(users.status, 'active'), eq(tenants.status, 'active'))),
-        { readOnly: true },
-      );
-      members.set(key, row ?? false);
-      return row ?? null;
+      const [rows] = await read(claims.tid, (q) => [
+        q
+          .select({ tenantSlug: tenants.slug, userName: users.name })
+          .from(users)
+          .innerJoin(tenants, eq(tenants.id, users.tenantId))
+          .where(and(eq(users.id, claims.sub), eq(users.tenantId, claims.tid), eq(users.status, 'active'), eq(tenants.status, 'active'))),
+      ]);
+      const row = rows[0] ?? null;
+      members.set(memberKey(claims), row ?? false);
+      return row;
+    },
+    /**
+     * An active user of an active tenant, by id, across tenants (sign-in does not know the tenant yet), or null.
+     * Concurrent lookups of one user share one query.
+     */
+    directoryEntry(userId: string): TDirectoryEntry | null | Promise<TDirectoryEntry | null> {
+      const known = directory.get(userId);
+      if (known !== undefined) return known || null;
+      let pending = lookups.get(userId);
+      if (!pending) {
+        pending = readDirectoryEntry(db, userId).finally(() => lookups.delete(userId));
+        pending.then((entry) => directory.set(userId, entry ?? false), () => {});
+        lookups.set(userId, pending);
+      }
+      return pending;
     },
   };
 }
-
 export type TAuthenticator = ReturnType<typeof createAuthenticator>;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DomainError } from '@dharma/db/errors';
 import type { TDeps } from '../deps';
 
 /** The inner context: all a procedure needs. Tests build it directly; HTTP builds it from the request. */
@@ -9,19 +10,52 @@ export interface TContext {
   authorization: string | null;
   /** Cache outcomes of this request's procedures (a batch has several), reported in the `x-cache` header. */
   cacheStatuses: string[];
+  /** The raw `Idempotency-Key` header; creating mutations validate it (`idempotencyKey`) and store it with the row. */
+  idempotencyKey: string | null;
+  /**
+   * A failure the front read layer already met for this request (the database unavailable): the procedure reports
+   * it instead of waiting for the database a second time.
+   */
+  knownFailure: unknown;
 }
 
-export function createInnerContext(deps: TDeps, opts: { authorization?: string | null; requestId?: string } = {}): TContext {
-  return { deps, requestId: opts.requestId ?? randomUUID(), authorization: opts.authorization ?? null, cacheStatuses: [] };
+export function createInnerContext(deps: TDeps, opts: { authorization?: string | null; requestId?: string; idempotencyKey?: string | null; knownFailure?: unknown } = {}): TContext {
+  return {
+    deps,
+    requestId: opts.requestId ?? randomUUID(),
+    authorization: opts.authorization ?? null,
+    cacheStatuses: [],
+    idempotencyKey: opts.idempotencyKey ?? null,
+    knownFailure: opts.knownFailure,
+  };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-export function contextFromHeaders(deps: TDeps, headers: Record<string, string | string[] | undefined>): TContext {
+export function contextFromHeaders(deps: TDeps, headers: Record<string, string | string[] | undefined>, knownFailure?: unknown): TContext {
   const incoming = headers['x-request-id'];
   const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
   const auth = headers.authorization;
-  return createInnerContext(deps, { requestId, authorization: typeof auth === 'string' ? auth : null });
+  const key = headers['idempotency-key'];
+  return createInnerContext(deps, {
+    requestId,
+    authorization: typeof auth === 'string' ? auth : null,
+    idempotencyKey: typeof key === 'string' ? key : null,
+    knownFailure,
+  });
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * The request's `Idempotency-Key` (null without one), checked: 1 to 200 visible ASCII characters, for example a
+ * UUID. A malformed key is the caller's mistake, named as the field `Idempotency-Key`.
+ */
+export function idempotencyKey(ctx: Pick<TContext, 'idempotencyKey'>): string | null {
+  const key = ctx.idempotencyKey;
+  if (key === null) return null;
+  if (!IDEMPOTENCY_KEY.test(key)) throw new DomainError('BAD_REQUEST', 'must be 1 to 200 visible ASCII characters, for example a UUID', 'Idempotency-Key');
+  return key;
 }
 
 /** `HIT` when every cached read of the request was a hit, `MISS` when any missed, absent when nothing was cached. */

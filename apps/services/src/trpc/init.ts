@@ -38,6 +38,8 @@ export const t = initTRPC.context<TContext>().create({
       message = `internal error (request ${ctx?.requestId ?? 'unknown'})`;
     }
     const { stack: _stack, ...data } = shape.data;
-    return { ...shape, message, data: { ...data, requestId: ctx?.requestId, ...(issues ? { issues } : {}) } };
+    // Facts a client can act on, such as the current version after a conflict (`data.currentVersion`).
+    const details = cause instanceof DomainError ? cause.details : undefined;
+    return { ...shape, message, data: { ...details, ...data, requestId: ctx?.requestId, ...(issues ? { issues } : {}) } };
   },
 });

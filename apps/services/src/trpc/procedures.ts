@@ -3,7 +3,7 @@ import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { stableKey } from '@dharma/cache/key';
 import { allowedScope, type TAction, type TResource, type TRole } from '@dharma/auth/rbac';
 import { TokenError, type TAccessClaims } from '@dharma/auth/token';
-import { DomainError, type TDomainErrorCode } from '@dharma/db/errors';
+import { DomainError, isDatabaseUnavailable, pgErrorCode, type TDomainErrorCode } from '@dharma/db/errors';
 import type { TDb } from '@dharma/db/client';
 import type { TOneStatement, TTenantTx } from '@dharma/db/tenant';
 import type { TDeps } from '../deps';
@@ -18,7 +18,24 @@ const DOMAIN_TO_TRPC: Record<TDomainErrorCode, TRPC_ERROR_CODE_KEY> = {
   FORBIDDEN: 'FORBIDDEN',
   BAD_REQUEST: 'BAD_REQUEST',
   PRECONDITION_FAILED: 'PRECONDITION_FAILED',
+  UNPROCESSABLE_CONTENT: 'UNPROCESSABLE_CONTENT',
 };
+
+/**
+ * The transport error of a failure that is nobody's mistake: the database (or PgBouncer) refused, dropped the
+ * connection or did not answer in time (503, Retry-After set by the HTTP layer); a schema that was never migrated
+ * (503 that says so). Undefined for anything else.
+ */
+function unavailable(cause: unknown): TRPCError | undefined {
+  if (isDatabaseUnavailable(cause)) {
+    return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the database is unavailable right now; retry shortly (a write may have been applied: retry it with the same Idempotency-Key)', cause });
+  }
+  const code = pgErrorCode(cause);
+  if (code === '42P01' || code === '42883') {
+    return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the database is not migrated: run npm run db:migrate (and npm run db:seed for sample data)', cause });
+  }
+  return undefined;
+}
 
 /**
  * Times every call (count + histogram per procedure, type and result code) and turns domain errors into their
@@ -30,8 +47,11 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
   let status = 'OK';
   if (!result.ok) {
     const cause = result.error.cause;
+    const down = cause instanceof DomainError ? undefined : unavailable(cause);
     if (cause instanceof DomainError) {
       result.error = new TRPCError({ code: DOMAIN_TO_TRPC[cause.code], message: cause.message, cause });
+    } else if (down) {
+      result.error = down;
     } else if (result.error.code === 'INTERNAL_SERVER_ERROR') {
       console.error(`[${ctx.requestId}] ${path} failed:`, result.error.cause ?? result.error);
     }
@@ -112,6 +132,8 @@ export function tenantScope(deps: TDeps, tenant: { id: string; slug: string }, c
     tx: <T>(fn: (tx: TTenantTx) => Promise<T>, options?: { readOnly?: boolean }) => deps.inTenant(tenantId, fn, options),
     /** Read-only queries of this tenant pipelined in one round trip; see `createTenantReader`. */
     read: <const S extends readonly TOneStatement<unknown>[]>(build: (db: TDb) => S) => deps.readInTenant(tenantId, build),
+    /** Statements of this tenant run as one implicit transaction in one round trip; see `createTenantWriter`. */
+    write: <const S extends readonly TOneStatement<unknown>[]>(build: (db: TDb) => S) => deps.writeInTenant(tenantId, build),
     cache,
   };
 }

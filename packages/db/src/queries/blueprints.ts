@@ -1,14 +1,13 @@
 import { and, count, desc, eq, ilike, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { TBlueprintGraph } from '../blueprint-graph';
 import type { TExecutor } from '../client';
-import { conflict, DomainError, notFound, pgErrorCode } from '../errors';
+import { conflict, domainErrorFromPg, IdempotencyRace, notFound, pgErrorCode, pgErrorField } from '../errors';
 import { blueprints, blueprintVersions, type BLUEPRINT_STATUSES } from '../schema/blueprints';
 import type { CLOUD_VALUES } from '../schema/projects';
 import { projects } from '../schema/projects';
 import { users } from '../schema/tenancy';
-import { projectExists } from './projects';
 import { iso, isoOrNull } from './iso';
-import { canonicalGraph, graphHash } from '../graph-hash';
+import { storedGraph } from '../graph-hash';
 
 export type TBlueprintStatus = (typeof BLUEPRINT_STATUSES)[number];
 export type TCloud = (typeof CLOUD_VALUES)[number];
@@ -194,6 +193,22 @@ function rethrowNameConflict(error: unknown): never {
   throw error;
 }
 
+/**
+ * The domain error of a failed blueprint write: what the write functions raise (class DH, `domainErrorFromPg`), a
+ * live name taken in the project, or a concurrent request with the same idempotency key, which committed first (the
+ * caller runs the write again and gets that request's result). Anything else propagates unchanged.
+ */
+export function blueprintWriteError(error: unknown): unknown {
+  const domain = domainErrorFromPg(error);
+  if (domain) return domain;
+  if (pgErrorCode(error) === '23505') {
+    const constraint = pgErrorField(error, 'constraint_name');
+    if (constraint === 'blueprints_project_name_key') return conflict('a live blueprint with this name already exists in the project', 'name');
+    if (constraint === 'blueprints_idempotency_key' || constraint === 'blueprint_versions_idempotency_key') return new IdempotencyRace();
+  }
+  return error;
+}
+
 export interface TCreateBlueprintArgs {
   tenantId: string;
   projectId: string;
@@ -203,47 +218,42 @@ export interface TCreateBlueprintArgs {
   graph: TBlueprintGraph;
   message: string;
   authorId: string | null;
+  /** The request's `Idempotency-Key`: a create with a key already used returns that blueprint (`replayed`). */
+  idempotencyKey?: string | null;
 }
 
-/** Inserts the blueprint and its version 1 together; call inside a transaction. */
-export async function createBlueprint(tx: TExecutor, args: TCreateBlueprintArgs): Promise<{ id: string; version: number }> {
-  if (!(await projectExists(tx, { tenantId: args.tenantId, projectId: args.projectId }))) throw notFound('project', 'projectId');
-  const [bp] = await tx
-    .insert(blueprints)
-    .values({
-      tenantId: args.tenantId,
-      projectId: args.projectId,
-      name: args.name,
-      description: args.description,
-      cloud: args.cloud,
-      createdBy: args.authorId,
-    })
-    .returning({ id: blueprints.id })
-    .catch(rethrowNameConflict);
-  if (!bp) throw new Error('insert returned no row');
-  await insertVersion(tx, { tenantId: args.tenantId, blueprintId: bp.id, number: 1, parentId: null, graph: args.graph, message: args.message, authorId: args.authorId });
-  return { id: bp.id, version: 1 };
+export interface TCreatedBlueprint {
+  id: string;
+  version: number;
+  /** True when the key matched an earlier create: nothing was written, this is its result. */
+  replayed: boolean;
 }
 
-async function insertVersion(
-  tx: TExecutor,
-  v: { tenantId: string; blueprintId: string; number: number; parentId: string | null; graph: TBlueprintGraph; message: string; authorId: string | null },
-) {
-  const graph = canonicalGraph(v.graph);
-  const hash = graphHash(graph);
-  await tx.insert(blueprintVersions).values({
-    tenantId: v.tenantId,
-    blueprintId: v.blueprintId,
-    number: v.number,
-    parentId: v.parentId,
-    message: v.message,
-    authorId: v.authorId,
-    graph,
-    graphHash: hash,
-    componentCount: graph.components.length,
-    relationCount: graph.relations.length,
-  });
-  return hash;
+/**
+ * The statement of a create (the blueprint and its version 1, one call of `blueprint_create`, migration 0005),
+ * built and not yet run: one message with the tenant setting (`createTenantWriter`), or awaited in a transaction
+ * (`createBlueprint`). `toCreatedBlueprint` reads its row; errors go through `blueprintWriteError`.
+ */
+export function createBlueprintStatement(db: TExecutor, args: TCreateBlueprintArgs) {
+  const g = storedGraph(args.graph);
+  return db.execute<{ id: string; version: number; replayed: boolean }>(
+    sql`select * from blueprint_create(${args.tenantId}, ${args.projectId}, ${args.name}, ${args.description}, ${args.cloud}, ${args.authorId}, ${g.json}::jsonb, ${g.hash}, ${g.components}, ${g.relations}, ${args.message}, ${args.idempotencyKey ?? null})`,
+  );
+}
+
+export function toCreatedBlueprint(rows: readonly { id: string; version: number; replayed: boolean }[]): TCreatedBlueprint {
+  const [row] = rows;
+  if (!row) throw new Error('blueprint_create returned no row');
+  return { id: row.id, version: row.version, replayed: row.replayed };
+}
+
+/** Inserts the blueprint and its version 1 together, in the caller's transaction. */
+export async function createBlueprint(tx: TExecutor, args: TCreateBlueprintArgs): Promise<TCreatedBlueprint> {
+  try {
+    return toCreatedBlueprint(await createBlueprintStatement(tx, args));
+  } catch (error) {
+    throw blueprintWriteError(error);
+  }
 }
 
 export interface TSaveVersionArgs {
@@ -254,46 +264,47 @@ export interface TSaveVersionArgs {
   graph: TBlueprintGraph;
   message: string;
   authorId: string | null;
+  /** Set for own-scope callers: the save is refused unless this user created the blueprint. */
+  ownerRequired?: string | null;
   name?: string;
   description?: string;
+  idempotencyKey?: string | null;
 }
 
-export async function saveBlueprintVersion(tx: TExecutor, args: TSaveVersionArgs): Promise<{ version: number; graphHash: string; place: TBlueprintListPlace }> {
-  // Lock the blueprint row alone: FOR UPDATE on a join re-checks the join after a competing commit and would drop
-  // the row (the old current version no longer matches), turning a conflict into a false "not found".
-  const [current] = await tx
-    .select({
-      currentVersion: blueprints.currentVersion,
-      archivedAt: blueprints.archivedAt,
-      projectId: blueprints.projectId,
-      cloud: blueprints.cloud,
-      status: blueprints.status,
-    })
-    .from(blueprints)
-    .where(and(eq(blueprints.tenantId, args.tenantId), eq(blueprints.id, args.blueprintId)))
-    .for('update');
-  if (!current) throw notFound('blueprint', 'blueprintId');
-  if (current.archivedAt) throw new DomainError('PRECONDITION_FAILED', 'blueprint is archived; restore it before saving a version', 'blueprintId');
-  if (current.currentVersion !== args.baseVersion) {
-    throw conflict(`blueprint is at version ${current.currentVersion}, not ${args.baseVersion}: reload and re-apply your changes`, 'baseVersion');
+export interface TSavedVersion {
+  version: number;
+  graphHash: string;
+  /** Nothing changed: the graph is the current version's (same canonical hash), and so are the name and description. */
+  unchanged: boolean;
+  replayed: boolean;
+  place: TBlueprintListPlace;
+}
+
+/**
+ * The statement of a version save (`blueprint_save_version`, migration 0005), built and not yet run. A graph equal to
+ * the current version's makes no new version; only a changed name or description is then written.
+ */
+export function saveVersionStatement(db: TExecutor, args: TSaveVersionArgs) {
+  const g = storedGraph(args.graph);
+  return db.execute<{ version: number; graph_hash: string; unchanged: boolean; replayed: boolean; project_id: string; cloud: TCloud; status: TBlueprintStatus }>(
+    sql`select * from blueprint_save_version(${args.tenantId}, ${args.blueprintId}, ${args.baseVersion}, ${args.authorId}, ${args.ownerRequired ?? null}, ${g.json}::jsonb, ${g.hash}, ${g.components}, ${g.relations}, ${args.message}, ${args.name ?? null}, ${args.description ?? null}, ${args.idempotencyKey ?? null})`,
+  );
+}
+
+export function toSavedVersion(
+  rows: readonly { version: number; graph_hash: string; unchanged: boolean; replayed: boolean; project_id: string; cloud: TCloud; status: TBlueprintStatus }[],
+): TSavedVersion {
+  const [r] = rows;
+  if (!r) throw notFound('blueprint', 'id');
+  return { version: r.version, graphHash: r.graph_hash, unchanged: r.unchanged, replayed: r.replayed, place: { projectId: r.project_id, cloud: r.cloud, status: r.status } };
+}
+
+export async function saveBlueprintVersion(tx: TExecutor, args: TSaveVersionArgs): Promise<TSavedVersion> {
+  try {
+    return toSavedVersion(await saveVersionStatement(tx, args));
+  } catch (error) {
+    throw blueprintWriteError(error);
   }
-  const [parent] = await tx
-    .select({ id: blueprintVersions.id })
-    .from(blueprintVersions)
-    .where(and(eq(blueprintVersions.blueprintId, args.blueprintId), eq(blueprintVersions.number, current.currentVersion)));
-  const number = current.currentVersion + 1;
-  const hash = await insertVersion(tx, { tenantId: args.tenantId, blueprintId: args.blueprintId, number, parentId: parent?.id ?? null, graph: args.graph, message: args.message, authorId: args.authorId });
-  await tx
-    .update(blueprints)
-    .set({
-      currentVersion: number,
-      updatedAt: new Date(),
-      ...(args.name !== undefined ? { name: args.name } : {}),
-      ...(args.description !== undefined ? { description: args.description } : {}),
-    })
-    .where(and(eq(blueprints.tenantId, args.tenantId), eq(blueprints.id, args.blueprintId)))
-    .catch(rethrowNameConflict);
-  return { version: number, graphHash: hash, place: { projectId: current.projectId, cloud: current.cloud, status: current.status } };
 }
 
 export async function setBlueprintArchived(

@@ -1,15 +1,17 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { scopeCovers } from '@dharma/auth/rbac';
+import { requiredOwner, scopeCovers } from '@dharma/auth/rbac';
 import {
-  blueprintDetailQuery, createBlueprint, getBlueprintOwner, listBlueprintsQueries, saveBlueprintVersion, toBlueprintDetail, toBlueprintList, setBlueprintArchived,
-  type TBlueprintListPlace,
+  blueprintDetailQuery, blueprintWriteError, createBlueprintStatement, getBlueprintOwner, listBlueprintsQueries, saveVersionStatement, setBlueprintArchived,
+  toBlueprintDetail, toBlueprintList, toCreatedBlueprint, toSavedVersion, type TBlueprintListPlace,
 } from '@dharma/db/queries/blueprints';
 import { getBlueprintVersion, listBlueprintVersions } from '@dharma/db/queries/blueprint-versions';
 import type { TTenantTx } from '@dharma/db/tenant';
 import { diffGraphs } from '../../domain/blueprints/diff';
 import { cachedQuery, cachedRead, warmRead } from '../../trpc/cached-read';
+import { idempotencyKey } from '../../trpc/context';
 import { permission, router } from '../../trpc/procedures';
+import { writeOnce } from '../../trpc/write-once';
 import {
   ZBlueprintDetail, ZBlueprintIdInput, ZBlueprintList, ZCreateBlueprintInput, ZDiffInput, ZListBlueprintsInput,
   ZSaveVersionInput, ZVersionDetail, ZVersionInput, ZVersionSummary,
@@ -115,27 +117,37 @@ export const blueprintsRouter = router({
 
   create: permission('blueprint', 'create')
     .input(ZCreateBlueprintInput)
-    .output(z.object({ id: z.string(), version: z.number() }))
+    .output(z.object({ id: z.string(), version: z.number(), replayed: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
-      const created = await ctx.tx((tx) => createBlueprint(tx, { tenantId: ctx.tenant.id, authorId: ctx.user.id, ...input }));
-      await ctx.cache.invalidate(blueprintTags.changed({ projectId: input.projectId, cloud: input.cloud, status: 'draft' }));
-      // Whoever creates a blueprint opens it next: have it in the cache by then.
-      warmRead(blueprintReads.byId, ctx, 'blueprints.byId', { id: created.id });
-      ctx.deps.metrics.business.inc({ event: 'blueprint_created' });
+      const args = { tenantId: ctx.tenant.id, authorId: ctx.user.id, ...input, idempotencyKey: idempotencyKey(ctx) };
+      const place = { projectId: input.projectId, cloud: input.cloud, status: 'draft' as const };
+      const created = await writeOnce(ctx, {
+        run: async () => toCreatedBlueprint((await ctx.write((db) => [createBlueprintStatement(db, args)]))[0]),
+        mapError: blueprintWriteError,
+        // A create lands where its input says; when its outcome is unknown those lists may have changed.
+        tags: () => blueprintTags.changed(place),
+      });
+      if (!created.replayed) {
+        // Whoever creates a blueprint opens it next: have it in the cache by then.
+        warmRead(blueprintReads.byId, ctx, 'blueprints.byId', { id: created.id });
+        ctx.deps.metrics.business.inc({ event: 'blueprint_created' });
+      }
       return created;
     }),
 
   saveVersion: permission('blueprint', 'update')
     .input(ZSaveVersionInput)
-    .output(z.object({ version: z.number(), graphHash: z.string() }))
+    .output(z.object({ version: z.number(), graphHash: z.string(), unchanged: z.boolean(), replayed: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
       const { id, ...rest } = input;
-      const { place, ...saved } = await ctx.tx(async (tx) => {
-        await assertCovers(tx, ctx, id, 'edit');
-        return saveBlueprintVersion(tx, { tenantId: ctx.tenant.id, blueprintId: id, authorId: ctx.user.id, ...rest });
+      const args = { tenantId: ctx.tenant.id, blueprintId: id, authorId: ctx.user.id, ownerRequired: requiredOwner(ctx.scope, ctx.user.id), idempotencyKey: idempotencyKey(ctx), ...rest };
+      const { place, ...saved } = await writeOnce(ctx, {
+        run: async () => toSavedVersion((await ctx.write((db) => [saveVersionStatement(db, args)]))[0]),
+        mapError: blueprintWriteError,
+        // Nothing to invalidate when nothing changed; the blueprint's own reads when the outcome is unknown.
+        tags: (result) => (result === undefined ? [blueprintTags.one(id)] : result.unchanged ? [] : [...blueprintTags.changed(result.place), blueprintTags.one(id)]),
       });
-      await ctx.cache.invalidate([...blueprintTags.changed(place), blueprintTags.one(id)]);
-      ctx.deps.metrics.business.inc({ event: 'blueprint_version_saved' });
+      if (!saved.unchanged && !saved.replayed) ctx.deps.metrics.business.inc({ event: 'blueprint_version_saved' });
       return saved;
     }),
 
