@@ -3,11 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bootstrapDatabase } from '@dharma/db/bootstrap';
+import { describeFailure } from '@dharma/db/cli/run-cli';
 import { createDb } from '@dharma/db/client';
-import { startEmbeddedPostgres, type TEmbeddedPostgres } from '@dharma/db/embedded';
+import { EmbeddedPostgresError, startEmbeddedPostgres, type TEmbeddedPostgres } from '@dharma/db/embedded';
+import { EnvError, envProblemLine } from '@dharma/db/env';
 import { runMigrations } from '@dharma/db/migrate';
 import { seed } from '@dharma/db/seed/seed';
-import { loadDevEnv } from './env';
+import { inheritedEnv, loadDevEnv, type TDevEnv } from './env';
+import { exposureWarning, isLoopbackHost, isWildcardHost, localUrl } from './exposure';
 
 /**
  * `npm run dev`: the console with nothing installed. Without DATABASE_URL it starts a real embedded Postgres kept
@@ -17,12 +20,42 @@ import { loadDevEnv } from './env';
 const root = resolve(import.meta.dirname, '..');
 const log = (line: string) => console.log(`[dev] ${line}`);
 
-let env: ReturnType<typeof loadDevEnv>;
-try {
-  env = loadDevEnv();
-} catch (error) {
-  console.error(`[dev] ${(error as Error).message}`);
-  process.exit(1);
+const children: ChildProcess[] = [];
+let embedded: TEmbeddedPostgres | null = null;
+let stopping = false;
+
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  log('stopping…');
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+  await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null && c.pid !== undefined ? new Promise((r) => c.once('exit', r)) : null)));
+  if (embedded) await embedded.stop().catch(() => {});
+  process.exit(code);
+}
+
+/** One paragraph for any failure; a stack only for a failure that is nobody's setting (a bug worth reporting). */
+function fail(error: unknown, context = '') {
+  const known = error instanceof EmbeddedPostgresError || typeof (error as { code?: unknown })?.code === 'string';
+  console.error(`[dev] ${context}${error instanceof EmbeddedPostgresError ? error.message : describeFailure(error)}`);
+  if (!known && error instanceof Error && error.stack) console.error(error.stack);
+  void shutdown(1);
+}
+
+// A failure anywhere, a library's callbacks included, ends the launcher with a message and stops what it started.
+process.on('uncaughtException', (error) => fail(error));
+process.on('unhandledRejection', (error) => fail(error));
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+function readEnv(): TDevEnv {
+  try {
+    return loadDevEnv();
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    for (const problem of error.problems) console.error(`[dev] ${envProblemLine(problem)}`);
+    process.exit(1);
+  }
 }
 
 interface TSecrets { superuser: string; owner: string; app: string; auth: string }
@@ -35,43 +68,24 @@ function secrets(dir: string): TSecrets {
   return s;
 }
 
-const children: ChildProcess[] = [];
-let embedded: TEmbeddedPostgres | null = null;
-let stopping = false;
-
-async function shutdown(code: number) {
-  if (stopping) return;
-  stopping = true;
-  log('stopping…');
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
-  if (embedded) await embedded.stop().catch(() => {});
-  process.exit(code);
-}
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
-
 function run(name: string, command: string, args: string[], extraEnv: Record<string, string>) {
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd: root, env: { ...inheritedEnv(), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).map((l) => `[${name}] ${l}`).join('\n') + '\n';
   child.stdout?.on('data', (d: Buffer) => process.stdout.write(prefix(d)));
   child.stderr?.on('data', (d: Buffer) => process.stderr.write(prefix(d)));
-  child.on('exit', (code) => {
+  child.on('error', (error) => fail(error, `could not start the ${name} (${command}): `));
+  child.on('exit', (code, signal) => {
     if (!stopping) {
-      log(`${name} exited with ${code}; stopping the rest`);
-      void shutdown(code ?? 1);
+      log(`${name} exited with ${signal ?? code}; stopping the rest`);
+      void shutdown(code || 1);
     }
   });
   children.push(child);
 }
 
-const dataDir = resolve(root, env.DATA_DIR);
-mkdirSync(dataDir, { recursive: true });
-const s = secrets(dataDir);
-let databaseUrl = env.DATABASE_URL;
-let ownerUrl = env.DATABASE_OWNER_URL;
-
-try {
+async function prepareDatabase(env: TDevEnv, s: TSecrets, dataDir: string): Promise<string> {
+  let databaseUrl = env.DATABASE_URL;
+  let ownerUrl = env.DATABASE_OWNER_URL;
   if (!databaseUrl) {
     log(`no DATABASE_URL: starting embedded PostgreSQL in ${env.DATA_DIR}/postgres on 127.0.0.1:${env.EMBEDDED_PG_PORT}`);
     embedded = await startEmbeddedPostgres({ dir: resolve(dataDir, 'postgres'), port: env.EMBEDDED_PG_PORT, password: s.superuser, log });
@@ -91,21 +105,43 @@ try {
   } else {
     log('DATABASE_OWNER_URL not set: skipping migrations and seed (run npm run db:migrate yourself)');
   }
-} catch (error) {
-  console.error(`[dev] could not prepare the database: ${(error as Error).message}`);
-  await shutdown(1);
+  return databaseUrl;
 }
 
-const servicesUrl = `http://127.0.0.1:${env.SERVICES_PORT}`;
-const shared = { NEXT_TELEMETRY_DISABLED: '1', TURBO_TELEMETRY_DISABLED: '1' };
-run('services', resolve(root, 'node_modules/.bin/tsx'), ['apps/services/src/server.ts'], {
-  ...shared,
-  DATABASE_URL: databaseUrl!,
-  AUTH_SECRET: env.AUTH_SECRET ?? s.auth,
-  DEV_LOGIN: process.env.DEV_LOGIN ?? 'true',
-  SERVICES_PORT: String(env.SERVICES_PORT),
-  ...(env.REDIS_URL ? { REDIS_URL: env.REDIS_URL } : {}),
-});
-const webArgs = env.DEV_WEB_MODE === 'dev' ? ['run', 'dev', '-w', '@dharma/web'] : ['run', 'start', '-w', '@dharma/web'];
-run('web', 'npm', webArgs, { ...shared, SERVICES_URL: servicesUrl, WEB_PORT: String(env.WEB_PORT) });
-log(`console: http://localhost:${env.WEB_PORT}  (services ${servicesUrl}, cache: ${env.REDIS_URL ? 'redis' : 'in-memory'})`);
+async function main() {
+  const env = readEnv();
+  const devLogin = env.DEV_LOGIN === 'true' || env.DEV_LOGIN === '1';
+  const warning = exposureWarning({ webHost: env.WEB_HOST, webPort: env.WEB_PORT, servicesHost: env.SERVICES_HOST, servicesPort: env.SERVICES_PORT, devLogin });
+  if (warning) console.warn(`[dev] ${warning}`);
+
+  const dataDir = resolve(root, env.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const s = secrets(dataDir);
+  let databaseUrl: string;
+  try {
+    databaseUrl = await prepareDatabase(env, s, dataDir);
+  } catch (error) {
+    fail(error, 'could not prepare the database: ');
+    return;
+  }
+  if (stopping) return;
+
+  const servicesUrl = localUrl(env.SERVICES_HOST, env.SERVICES_PORT);
+  const shared = { NEXT_TELEMETRY_DISABLED: '1', TURBO_TELEMETRY_DISABLED: '1' };
+  run('services', resolve(root, 'node_modules/.bin/tsx'), ['apps/services/src/server.ts'], {
+    ...shared,
+    DATABASE_URL: databaseUrl,
+    AUTH_SECRET: env.AUTH_SECRET ?? s.auth,
+    DEV_LOGIN: String(devLogin),
+    SERVICES_HOST: env.SERVICES_HOST,
+    SERVICES_PORT: String(env.SERVICES_PORT),
+    ...(env.REDIS_URL ? { REDIS_URL: env.REDIS_URL } : {}),
+  });
+  const webArgs = env.DEV_WEB_MODE === 'dev' ? ['run', 'dev', '-w', '@dharma/web'] : ['run', 'start', '-w', '@dharma/web'];
+  run('web', 'npm', webArgs, { ...shared, SERVICES_URL: servicesUrl, WEB_HOST: env.WEB_HOST, WEB_PORT: String(env.WEB_PORT) });
+  const consoleUrl = isLoopbackHost(env.WEB_HOST) || isWildcardHost(env.WEB_HOST) ? `http://localhost:${env.WEB_PORT}` : localUrl(env.WEB_HOST, env.WEB_PORT);
+  log(`console: ${consoleUrl}  (listening on ${env.WEB_HOST}; services ${servicesUrl}, cache: ${env.REDIS_URL ? 'redis' : 'in-memory'})`);
+  if (warning) console.warn(`[dev] ${warning}`);
+}
+
+main().catch((error: unknown) => fail(error));
