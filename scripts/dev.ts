@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bootstrapDatabase } from '@dharma/db/bootstrap';
-import { describeFailure } from '@dharma/db/cli/run-cli';
+import { describeFailure, hasCode } from '@dharma/db/cli/run-cli';
 import { createDb } from '@dharma/db/client';
 import { EmbeddedPostgresError, startEmbeddedPostgres, type TEmbeddedPostgres } from '@dharma/db/embedded';
 import { EnvError, envProblemLine } from '@dharma/db/env';
@@ -36,7 +36,7 @@ async function shutdown(code: number) {
 
 /** One paragraph for any failure; a stack only for a failure that is nobody's setting (a bug worth reporting). */
 function fail(error: unknown, context = '') {
-  const known = error instanceof EmbeddedPostgresError || typeof (error as { code?: unknown })?.code === 'string';
+  const known = error instanceof EmbeddedPostgresError || hasCode(error);
   console.error(`[dev] ${context}${error instanceof EmbeddedPostgresError ? error.message : describeFailure(error)}`);
   if (!known && error instanceof Error && error.stack) console.error(error.stack);
   void shutdown(1);

@@ -32,6 +32,23 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+describe('npm run dev beyond its environment', () => {
+  it('warns that the development sign-in is reachable from the network when WEB_HOST opens the console, and reports a database it cannot reach in one paragraph', async () => {
+    const port = await closedPort();
+    const dataDir = mkdtempSync(join(tmpdir(), 'dharma-dev-data-'));
+    try {
+      const url = `postgres://app_owner:pw@127.0.0.1:${port}/dharma`;
+      const r = npmRun(['dev'], { WEB_HOST: '0.0.0.0', DATABASE_URL: url, DATABASE_OWNER_URL: url, DATA_DIR: dataDir });
+      expect(r.status).toBe(1);
+      expect(r.output).not.toMatch(STACK_TRACE);
+      expect(r.lines).toContainEqual(expect.stringMatching(/^\[dev\] WARNING: listening beyond this machine: the console on 0\.0\.0\.0:3000 \(WEB_HOST\)\. The development sign-in is on/));
+      expect(r.lines).toContain(`[dev] could not prepare the database: cannot connect to 127.0.0.1:${port} (connection refused): is the server running, and is the URL's port right?`);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('entry points: a bad environment is one line per variable, never a stack trace', () => {
   it('DATABASE_OWNER_URL=nope npm run -s db:migrate names DATABASE_OWNER_URL in one line and exits 1', () => {
     const r = npmRun(['db:migrate'], { DATABASE_OWNER_URL: 'nope' });

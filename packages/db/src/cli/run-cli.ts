@@ -40,7 +40,8 @@ interface TCodedError {
   errors?: unknown;
 }
 
-function hasCode(error: unknown): boolean {
+/** Whether an error, its cause or one of its errors carries a code (ECONNREFUSED, a SQLSTATE...): a setting, not a bug. */
+export function hasCode(error: unknown): boolean {
   const e = error as TCodedError | undefined;
   if (typeof e?.code === 'string') return true;
   if (e?.cause && hasCode(e.cause)) return true;
