@@ -3,7 +3,7 @@
 // Run: k6 run -e BASE_URL=http://localhost:4000 load/k6/baseline.js   (the services need DEV_LOGIN=true)
 import http from 'k6/http';
 import { check, fail, sleep } from 'k6';
-import { Counter, Rate } from 'k6/metrics';
+import { Counter, Rate, Trend } from 'k6/metrics';
 
 // Every script sits next to this file, so the path is the same whether k6 resolves it from here or from the script.
 const FILE = JSON.parse(open('../scenarios.json'));
@@ -15,6 +15,22 @@ const TOKEN_REFRESH_MS = 30 * 60 * 1000;
 const cacheHits = new Rate('cache_hits');
 const http429 = new Counter('http_429');
 const http503 = new Counter('http_503');
+// 429 and 503 are how the services shed load (with Retry-After): counted apart, not as failed requests (see
+// setResponseCallback below), as the Node runner counts them (load/runner/stats.ts).
+const shedRate = new Rate('http_req_shed');
+const servedDuration = new Trend('served_req_duration', true);
+const servedReqs = new Counter('served_reqs');
+http.setResponseCallback(http.expectedStatuses({ min: 200, max: 399 }, 429, 503));
+
+// The Retry-After (ms) the last shed response asked for in this VU's iteration; the iteration sleeps at least that.
+let backoffMs = 0;
+
+function uuid() {
+  const hex = [];
+  for (let i = 0; i < 32; i++) hex.push(Math.floor(Math.random() * 16).toString(16));
+  hex[12] = '4';
+  return `${hex.slice(0, 8).join('')}-${hex.slice(8, 12).join('')}-${hex.slice(12, 16).join('')}-${hex.slice(16, 20).join('')}-${hex.slice(20).join('')}`;
+}
 
 export function scenario(name) {
   const s = FILE.scenarios[name];
@@ -46,9 +62,11 @@ function dataOf(res) {
   }
 }
 
-// One procedure per request, never batched: GET with ?input= for queries, a JSON POST for mutations.
+// One procedure per request, never batched: GET with ?input= for queries, a JSON POST for mutations (with an
+// Idempotency-Key, as the SDK and the console send).
 function call(procedure, kind, input, token) {
   const headers = { accept: 'application/json' };
+  if (kind === 'mutation' && procedure.indexOf('blueprints.') === 0) headers['idempotency-key'] = uuid();
   if (token) headers.authorization = `Bearer ${token}`;
   const params = { headers, tags: { name: procedure, procedure } };
   let res;
@@ -64,6 +82,15 @@ function call(procedure, kind, input, token) {
   else if (cache === 'MISS' || cache === 'ERROR') cacheHits.add(false);
   if (res.status === 429) http429.add(1);
   if (res.status === 503) http503.add(1);
+  const shed = res.status === 429 || res.status === 503;
+  shedRate.add(shed);
+  if (shed) {
+    const seconds = Number(header(res, 'Retry-After'));
+    backoffMs = Math.max(backoffMs, Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000);
+  } else {
+    servedDuration.add(res.timings.duration);
+    servedReqs.add(1);
+  }
   return res;
 }
 
@@ -194,6 +221,7 @@ function diff() {
 // The first iteration lands (sign in, project list); every later one takes one weighted step. Mirrors load/runner/virtual-user.ts.
 export function iteration(name, data) {
   const s = scenario(name);
+  backoffMs = 0;
   if (!vu.user) {
     vu.user = data.users[(__VU - 1) % data.users.length];
     const writers = data.writersByTenant[vu.user.tenantSlug];
@@ -216,7 +244,8 @@ export function iteration(name, data) {
     else checked('health.ping', 'query', undefined, undefined, 'health: ok', (d) => d.ok === true);
   }
   const [min, max] = s.thinkTimeSeconds;
-  sleep(min + Math.random() * (max - min));
+  // A shed request's Retry-After replaces a shorter think time: a well-behaved client does not come straight back.
+  sleep(Math.max(backoffMs / 1000, min + Math.random() * (max - min)));
 }
 
 // teardown(): archive what the run created (its names carry the run id), as each tenant's cleanup user.

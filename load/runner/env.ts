@@ -9,6 +9,8 @@ export function loadRunnerEnv(source: NodeJS.ProcessEnv = process.env) {
   return parseEnv(
     {
       DATABASE_URL: ZPostgresUrl.optional(),
+      /** The owner, directly to Postgres: the runner makes (and afterwards suspends) tenants of the run's own. */
+      DATABASE_OWNER_URL: ZPostgresUrl.optional(),
       REDIS_URL: z.string().optional(),
       AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
       PGBOUNCER_ADMIN_URL: ZPostgresUrl.optional(),

@@ -6,11 +6,13 @@ export interface TCallResult {
   ms: number;
   cache: TCacheHeader | null;
   body: string;
+  /** Retry-After of a 429 or 503, in ms (a client comes back no sooner); 0 otherwise. */
+  retryAfterMs: number;
 }
 
 export interface TTrpcClient {
   /** GET `/trpc/<procedure>?input=…` (a query) or POST a JSON body (a mutation); one procedure per request, unbatched. */
-  call(procedure: string, kind: 'query' | 'mutation', input: unknown, token?: string): Promise<TCallResult>;
+  call(procedure: string, kind: 'query' | 'mutation', input: unknown, token?: string, headers?: Record<string, string>): Promise<TCallResult>;
   close(): void;
 }
 
@@ -25,8 +27,8 @@ export function createTrpcClient(baseUrl: string, maxSockets: number, timeoutMs 
   const url = new URL(baseUrl);
   const agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, keepAliveMsecs: 30_000 });
   return {
-    call(procedure, kind, input, token) {
-      const headers: Record<string, string> = { accept: 'application/json' };
+    call(procedure, kind, input, token, extra) {
+      const headers: Record<string, string> = { accept: 'application/json', ...extra };
       if (token) headers.authorization = `Bearer ${token}`;
       let path = `/trpc/${procedure}`;
       let body: string | undefined;
@@ -53,18 +55,25 @@ export function createTrpcClient(baseUrl: string, maxSockets: number, timeoutMs 
             res.on('end', () => {
               const header = res.headers['x-cache'];
               const cache = typeof header === 'string' && CACHE_VALUES.has(header) ? (header as TCacheHeader) : null;
-              done({ status: res.statusCode ?? 0, cache, body: Buffer.concat(chunks).toString('utf8') });
+              const status = res.statusCode ?? 0;
+              done({ status, cache, body: Buffer.concat(chunks).toString('utf8'), retryAfterMs: status === 429 || status === 503 ? retryAfterMs(res.headers['retry-after']) : 0 });
             });
-            res.on('error', (e) => done({ status: 0, cache: null, body: String(e.message) }));
+            res.on('error', (e) => done({ status: 0, cache: null, body: String(e.message), retryAfterMs: 0 }));
           },
         );
         req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-        req.on('error', (e) => done({ status: 0, cache: null, body: e.message }));
+        req.on('error', (e) => done({ status: 0, cache: null, body: e.message, retryAfterMs: 0 }));
         req.end(body);
       });
     },
     close: () => agent.destroy(),
   };
+}
+
+/** Retry-After in ms: delay-seconds (RFC 9110; an HTTP-date is not sent by the services); 1 s when absent or unreadable. */
+export function retryAfterMs(header: string | string[] | undefined): number {
+  const seconds = Number(Array.isArray(header) ? header[0] : header);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000;
 }
 
 /** `result.data` of a tRPC response, or undefined when the body is not one. */

@@ -1,4 +1,4 @@
-import { errorCount, type Recorder } from './stats';
+import { errorCount, shedCount, type Recorder } from './stats';
 
 export interface TProgressSource {
   elapsedSeconds: number;
@@ -16,6 +16,7 @@ export function progressLine(src: TProgressSource, rec: Recorder, reqsLastSecond
     `${reqsLastSecond.toFixed(0).padStart(5)} req/s`,
     `reqs ${rec.totals.total}`,
     `errors ${errorCount(rec.totals)}`,
+    `shed ${shedCount(rec.totals)}`,
     `p95 ${Number.isFinite(p95) ? p95.toFixed(1) : '-'} ms`,
   ].join('  ');
 }

@@ -11,7 +11,7 @@ import { startPgbouncerSampler } from './pgbouncer';
 import { startProgress } from './progress';
 import { loadScenarioFile, peakVus, planRun, scenariosFile } from './scenarios';
 import { Scheduler } from './scheduler';
-import { archiveCreated, freePort, identityFor, loadIdentities } from './setup';
+import { archiveCreated, freePort, identityFor, loadIdentities, provisionIdentities, retireIdentities } from './setup';
 import { Recorder } from './stats';
 import { buildSummary, formatSummary, writeReport } from './summary';
 import { VirtualUser } from './virtual-user';
@@ -24,7 +24,9 @@ const USAGE = `usage: npm run load -- <scenario> [--quick] [--url http://127.0.0
   --json     report file (default .stack/reports/load-<scenario>.json)
   --seed     seed the mix and think-time random numbers
   --scenarios  another scenarios file (same shape as load/scenarios.json), to try a different mix
-  --keep-data  do not archive the blueprints the run created`;
+  --keep-data  do not archive the blueprints the run created, or retire the tenants it made
+  --seeded-tenants  run as users of the existing tenants in scenarios.json data.tenants (as k6 does) instead of
+               tenants made for the run (the default when DATABASE_OWNER_URL is set)`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -37,6 +39,7 @@ const { values, positionals } = parseArgs({
     seed: { type: 'string' },
     scenarios: { type: 'string' },
     'keep-data': { type: 'boolean', default: false },
+    'seeded-tenants': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -79,7 +82,10 @@ async function main(): Promise<number> {
       url = `http://127.0.0.1:${port}`;
     }
     const client = createTrpcClient(url, peak + 8);
-    const identities = await loadIdentities(client, file.data);
+    const ownerUrl = values['seeded-tenants'] ? undefined : env.DATABASE_OWNER_URL;
+    if (ownerUrl) process.stderr.write(`load: making ${Math.ceil(peak / file.data.provision.usersPerTenant)} tenants of ${file.data.provision.usersPerTenant} users for this run…\n`);
+    else process.stderr.write(`load: running as users of ${file.data.tenants.join(', ')}${values['seeded-tenants'] ? '' : ' (no DATABASE_OWNER_URL to make tenants of its own)'}\n`);
+    const identities = ownerUrl ? await provisionIdentities(ownerUrl, file.data, runId.replace(/^load-/, ''), peak) : await loadIdentities(client, file.data);
     const recorder = new Recorder();
     const ctx = { client, recorder, data: file.data, runId, pick: createMixPicker(plan.mix, random), random };
     const vus: VirtualUser[] = [];
@@ -122,9 +128,13 @@ async function main(): Promise<number> {
       recorder,
       pgbouncer,
       cpuReport,
+      scheduler.startedAt,
     );
 
-    if (!values['keep-data']) {
+    if (!values['keep-data'] && identities.provisioned && ownerUrl) {
+      const retired = await retireIdentities(ownerUrl, identities.provisioned.runId);
+      process.stderr.write(`load: suspended the ${retired} tenants made for this run\n`);
+    } else if (!values['keep-data']) {
       const { archived, failed } = await archiveCreated(client, identities, vus.filter(Boolean));
       process.stderr.write(`load: archived ${archived} blueprints this run created${failed ? ` (${failed} could not be archived)` : ''}\n`);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STEPS } from './mix';
-import { loadScenarioFile, parseDuration, parseScenarioFile, planRun, totalSeconds, vusAt, type TScenarioFile } from './scenarios';
+import { loadScenarioFile, parseDuration, parseScenarioFile, peakWindow, planRun, totalSeconds, vusAt, type TScenarioFile } from './scenarios';
 
 const file = loadScenarioFile();
 const clone = (): TScenarioFile => structuredClone(file);
@@ -23,15 +23,24 @@ describe('load/scenarios.json', () => {
     expect(s.thinkTimeSeconds[0]).toBeLessThanOrEqual(s.thinkTimeSeconds[1]);
   });
 
-  it('carries the thresholds users set (DOMAIN.md)', () => {
+  it('carries the thresholds users set (DOMAIN.md), and the v2.0 targets for stress and spike (issue 9)', () => {
     expect(file.scenarios.baseline?.thresholds).toEqual({
       http_req_duration: ['p(95)<100', 'p(99)<200'],
       http_req_failed: ['rate<0.01'],
       cache_hits: ['rate>0.8'],
     });
     expect(file.scenarios.soak?.thresholds).toEqual(file.scenarios.baseline?.thresholds);
-    expect(file.scenarios.stress?.thresholds).toEqual({ http_req_duration: ['p(95)<150'], http_req_failed: ['rate<0.05'] });
-    expect(file.scenarios.spike?.thresholds).toEqual({ http_req_duration: ['p(95)<500'], http_req_failed: ['rate<0.10'] });
+    expect(file.scenarios.stress?.thresholds).toEqual({
+      http_req_duration: ['p(95)<100'],
+      http_req_failed: ['rate<0.01'],
+      http_req_shed: ['rate<0.01'],
+      cache_hits: ['rate>0.8'],
+    });
+    expect(file.scenarios.spike?.thresholds).toEqual({
+      http_req_duration: ['p(95)<500'],
+      served_req_duration: ['p(95)<500'],
+      http_req_failed: ['rate<0.01'],
+    });
   });
 
   it('peaks at the user counts of the issue in k6', () => {
@@ -123,5 +132,16 @@ describe('planRun', () => {
 
   it('names the scenarios when asked for an unknown one', () => {
     expect(() => planRun(file, 'nope')).toThrow(/baseline/);
+  });
+});
+
+describe('peakWindow', () => {
+  it('is the stretch where the target holds the peak, ramps excluded', () => {
+    // spike: ramp to 1000 over 5 s (ends at 15 s), hold 30 s, then back down.
+    expect(peakWindow([{ seconds: 10, target: 50 }, { seconds: 5, target: 1000 }, { seconds: 30, target: 1000 }, { seconds: 5, target: 50 }])).toEqual({ from: 15, to: 45 });
+    // A stage that starts at the peak continues the plateau.
+    expect(peakWindow([{ seconds: 5, target: 10 }, { seconds: 5, target: 10 }, { seconds: 5, target: 0 }])).toEqual({ from: 5, to: 10 });
+    // Ramp straight up and down: no plateau.
+    expect(peakWindow([{ seconds: 5, target: 10 }, { seconds: 5, target: 0 }])).toEqual({ from: 0, to: 0 });
   });
 });

@@ -63,6 +63,12 @@ export const ZScenarioFile = z.object({
   $comment: z.array(z.string()).optional(),
   data: z.object({
     tenants: z.array(z.string()).min(1),
+    /** Tenants the Node runner makes for a run (with the database owner's URL): users per tenant, projects, samples. */
+    provision: z.object({
+      usersPerTenant: z.number().int().min(1).max(10_000),
+      projectsPerTenant: z.number().int().min(1).max(100),
+      blueprintsPerProject: z.number().int().min(0).max(100),
+    }),
     writerRoles: z.array(z.string()).min(1),
     /** Archives what a run created at the end: a role allowed to archive any blueprint in its tenant. */
     cleanupRole: z.string(),
@@ -98,6 +104,25 @@ export function loadScenarioFile(file = scenariosFile): TScenarioFile {
 const toStages = (stages: readonly { duration: string; target: number }[]): TStage[] => stages.map((s) => ({ seconds: parseDuration(s.duration), target: s.target }));
 export const totalSeconds = (stages: readonly TStage[]): number => stages.reduce((sum, s) => sum + s.seconds, 0);
 export const peakVus = (stages: readonly TStage[]): number => Math.max(0, ...stages.map((s) => s.target));
+
+/** The longest stretch (seconds from the start) during which the target stays at the peak: the plateau. */
+export function peakWindow(stages: readonly TStage[]): { from: number; to: number } {
+  const peak = peakVus(stages);
+  let best = { from: 0, to: 0 };
+  let at = 0;
+  let previous = 0;
+  let open: number | null = null;
+  for (const s of stages) {
+    // A stage ramps from the previous target to its own: it holds the peak only when both are the peak.
+    if (s.target === peak && previous === peak) open ??= at;
+    else if (s.target === peak) open = at + s.seconds;
+    else open = null;
+    at += s.seconds;
+    if (open !== null && at - open > best.to - best.from) best = { from: open, to: at };
+    previous = s.target;
+  }
+  return best;
+}
 
 /** VUs wanted `t` seconds into the run: linear between stage targets, starting from 0 (k6 ramping-vus). */
 export function vusAt(stages: readonly TStage[], t: number): number {

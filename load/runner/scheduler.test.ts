@@ -69,4 +69,19 @@ describe('Scheduler (ramping VUs with think time)', () => {
     await runFor(scheduler, 11_000);
     expect(errors.length).toBeGreaterThan(1);
   });
+
+  it('waits at least the Retry-After an iteration returns, instead of the shorter think time', async () => {
+    const starts: number[] = [];
+    const scheduler = new Scheduler({
+      stages: [{ seconds: 3, target: 1 }],
+      iterate: async () => {
+        starts.push(performance.now());
+        return starts.length === 1 ? 1000 : 0;
+      },
+      thinkMs: () => 10,
+    });
+    await runFor(scheduler, 14_000);
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(1000);
+    expect(starts[2]! - starts[1]!).toBeLessThan(100);
+  });
 });

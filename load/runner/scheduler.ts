@@ -2,8 +2,11 @@ import { totalSeconds, vusAt, type TStage } from './scenarios';
 
 export interface TSchedulerOptions {
   stages: TStage[];
-  /** Runs one iteration of VU `index` (0-based); errors are the caller's to record, a throw only ends nothing. */
-  iterate: (index: number) => Promise<void>;
+  /**
+   * Runs one iteration of VU `index` (0-based); errors are the caller's to record, a throw only ends nothing. May
+   * resolve to a least pause in ms before the next iteration (a server's Retry-After), which replaces a shorter think time.
+   */
+  iterate: (index: number) => Promise<number | void>;
   thinkMs: () => number;
   onError?: (error: unknown) => void;
   /** How long in-flight iterations may finish after the last stage before the run stops waiting (k6: gracefulStop). */
@@ -24,7 +27,8 @@ export class Scheduler {
   /** VUs in an iteration or its think time right now. */
   running = 0;
   finished = false;
-  private startedAt = performance.now();
+  /** performance.now() when the first stage began. */
+  startedAt = performance.now();
   private readonly loops: Promise<void>[] = [];
   private readonly waiters = new Set<() => void>();
   private readonly total: number;
@@ -83,12 +87,13 @@ export class Scheduler {
         continue;
       }
       this.running += 1;
+      let backoffMs = 0;
       try {
-        await this.opts.iterate(index);
+        backoffMs = (await this.opts.iterate(index)) ?? 0;
       } catch (error) {
         this.opts.onError?.(error);
       }
-      await this.sleep(index, this.opts.thinkMs());
+      await this.sleep(index, Math.max(backoffMs, this.opts.thinkMs()));
       this.running -= 1;
     }
   }

@@ -1,4 +1,7 @@
 import { createServer } from 'node:net';
+import { ROLES } from '@dharma/auth/rbac';
+import { createDb } from '@dharma/db/client';
+import { provisionLoadTenants, retireLoadTenants } from '@dharma/db/seed/load-tenants';
 import { trpcData, trpcErrorMessage, type TTrpcClient } from './http';
 import type { TScenarioData } from './scenarios';
 import type { TDirectoryUser, VirtualUser } from './virtual-user';
@@ -8,6 +11,51 @@ export interface TIdentities {
   writersByTenant: Map<string, TDirectoryUser[]>;
   /** Per tenant, a user with the cleanup role, who archives the run's blueprints at the end (or none). */
   cleanupByTenant: Map<string, TDirectoryUser>;
+  /** Set when the run made tenants of its own (`provisionIdentities`): they are retired at the end instead. */
+  provisioned?: { runId: string; tenants: number };
+}
+
+/** Writers and cleanup users per tenant, from the users of those tenants. */
+function byTenant(users: TDirectoryUser[], slugs: readonly string[], data: TScenarioData): TIdentities {
+  const writersByTenant = new Map<string, TDirectoryUser[]>();
+  const cleanupByTenant = new Map<string, TDirectoryUser>();
+  for (const slug of slugs) {
+    const inTenant = users.filter((u) => u.tenantSlug === slug);
+    if (inTenant.length === 0) throw new Error(`no users in tenant "${slug}": run npm run db:seed`);
+    const writers = inTenant.filter((u) => u.roles.some((role) => data.writerRoles.includes(role)));
+    if (writers.length === 0) throw new Error(`tenant "${slug}" has no user with a role in ${data.writerRoles.join(', ')}`);
+    writersByTenant.set(slug, writers);
+    const cleanup = inTenant.find((u) => u.roles.includes(data.cleanupRole));
+    if (cleanup) cleanupByTenant.set(slug, cleanup);
+  }
+  return { users, writersByTenant, cleanupByTenant };
+}
+
+/**
+ * Tenants of this run's own (`provisionLoadTenants`, as the database owner): one per `usersPerTenant` VUs at the
+ * peak, so each VU signs in as a user of its own and writes spread over tenants as real traffic's do. Not measured.
+ */
+export async function provisionIdentities(ownerUrl: string, data: TScenarioData, runId: string, peakVus: number): Promise<TIdentities> {
+  const { usersPerTenant, projectsPerTenant, blueprintsPerProject } = data.provision;
+  const tenants = Math.max(1, Math.ceil(peakVus / usersPerTenant));
+  const owner = createDb({ url: ownerUrl, max: 1, applicationName: 'dharma-load-setup' });
+  try {
+    const { users } = await provisionLoadTenants(owner.db, { runId, tenants, usersPerTenant, projectsPerTenant, blueprintsPerProject, roles: ROLES });
+    const slugs = [...new Set(users.map((u) => u.tenantSlug))];
+    return { ...byTenant(users, slugs, data), provisioned: { runId, tenants } };
+  } finally {
+    await owner.close();
+  }
+}
+
+/** Suspends the run's own tenants (their users leave the directory); see `retireLoadTenants`. */
+export async function retireIdentities(ownerUrl: string, runId: string): Promise<number> {
+  const owner = createDb({ url: ownerUrl, max: 1, applicationName: 'dharma-load-setup' });
+  try {
+    return await retireLoadTenants(owner.db, runId);
+  } finally {
+    await owner.close();
+  }
 }
 
 /**
@@ -20,19 +68,7 @@ export async function loadIdentities(client: TTrpcClient, data: TScenarioData): 
     throw new Error(`identity.devDirectory answered ${r.status} (${trpcErrorMessage(r.body)}): the services need DEV_LOGIN=true and a seeded database (npm run db:seed)`);
   }
   const all = trpcData<TDirectoryUser[]>(r.body) ?? [];
-  const users = all.filter((u) => data.tenants.includes(u.tenantSlug));
-  const writersByTenant = new Map<string, TDirectoryUser[]>();
-  const cleanupByTenant = new Map<string, TDirectoryUser>();
-  for (const slug of data.tenants) {
-    const inTenant = users.filter((u) => u.tenantSlug === slug);
-    if (inTenant.length === 0) throw new Error(`no users in tenant "${slug}": run npm run db:seed`);
-    const writers = inTenant.filter((u) => u.roles.some((role) => data.writerRoles.includes(role)));
-    if (writers.length === 0) throw new Error(`tenant "${slug}" has no user with a role in ${data.writerRoles.join(', ')}`);
-    writersByTenant.set(slug, writers);
-    const cleanup = inTenant.find((u) => u.roles.includes(data.cleanupRole));
-    if (cleanup) cleanupByTenant.set(slug, cleanup);
-  }
-  return { users, writersByTenant, cleanupByTenant };
+  return byTenant(all.filter((u) => data.tenants.includes(u.tenantSlug)), data.tenants, data);
 }
 
 /** VU `index` reads as the index-th user (round-robin) and writes as that user when allowed, else as a writer of the same tenant. */

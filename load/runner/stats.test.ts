@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from './mix';
-import { cacheHitRate, errorCount, LiveHistogram, percentile, Recorder, sortedCopy, summarize } from './stats';
+import { cacheHitRate, errorCount, LiveHistogram, percentile, rateWithin, Recorder, shedCount, sortedCopy, summarize } from './stats';
 
 describe('percentile (k6 interpolation over n - 1)', () => {
   it('interpolates between the two closest ranks', () => {
@@ -55,7 +55,9 @@ describe('Recorder', () => {
     const r = new Recorder();
     for (const status of [200, 200, 400, 404, 409, 429, 500, 502, 503, 503, 0]) r.record({ procedure: 'p', status, ms: 1, cache: null });
     expect(r.totals).toEqual({ total: 11, ok: 2, client: 3, throttled429: 1, server: 2, unavailable503: 2, network: 1 });
-    expect(errorCount(r.totals)).toBe(9);
+    expect(errorCount(r.totals)).toBe(6);
+    expect(shedCount(r.totals)).toBe(3);
+    expect(r.served).toHaveLength(8);
   });
 
   it('hit rate counts HIT over HIT + MISS + ERROR, ignoring BYPASS and uncached responses', () => {
@@ -73,5 +75,15 @@ describe('Recorder', () => {
     expect(r.check('x', false)).toBe(false);
     expect(r.checks.get('x')).toEqual({ passes: 1, fails: 1 });
     expect(r.allLatencies().sort()).toEqual([1, 3]);
+  });
+});
+
+describe('rateWithin', () => {
+  it('counts the stamps inside the window, per second of it', () => {
+    const start = 1000;
+    const times = [1000, 1500, 2000, 2500, 2999, 3000, 9000].map((t) => t);
+    expect(rateWithin(times, start, 1, 2)).toBe(3); // 2000, 2500, 2999
+    expect(rateWithin(times, start, 0, 2)).toBe(2.5);
+    expect(rateWithin(times, start, 5, 5)).toBe(0);
   });
 });

@@ -103,7 +103,14 @@ export interface TStatusCounts {
 
 const zeroCounts = (): TStatusCounts => ({ total: 0, ok: 0, client: 0, throttled429: 0, server: 0, unavailable503: 0, network: 0 });
 
-export const errorCount = (c: TStatusCounts): number => c.client + c.throttled429 + c.server + c.unavailable503 + c.network;
+/**
+ * Failed requests: 4xx, 5xx and no response, except 429 and 503 with which the service sheds load (counted apart by
+ * `shedCount`, as k6 counts them once told they are expected statuses): a refusal to start work is not a failure of
+ * work, but a run that sheds a lot says so beside its error rate.
+ */
+export const errorCount = (c: TStatusCounts): number => c.client + c.server + c.network;
+/** Requests the service refused under load or an outage, with Retry-After: 429 and 503. */
+export const shedCount = (c: TStatusCounts): number => c.throttled429 + c.unavailable503;
 
 function countStatus(c: TStatusCounts, status: number): void {
   c.total += 1;
@@ -126,6 +133,11 @@ export class Recorder {
   readonly procedures = new Map<string, TProcedureStats>();
   readonly checks = new Map<string, { passes: number; fails: number }>();
   readonly live = new LiveHistogram();
+  /** Latencies of the responses that were not 429 or 503: the requests the service took on. */
+  readonly served: number[] = [];
+  /** When each served and each shed response arrived (performance.now()), for the rate at the peak. */
+  readonly servedAt: number[] = [];
+  readonly shedAt: number[] = [];
   readonly totals = zeroCounts();
   readonly cache: Record<TCacheHeader, number> = { HIT: 0, MISS: 0, ERROR: 0, BYPASS: 0 };
   iterations = 0;
@@ -141,6 +153,10 @@ export class Recorder {
     p.latencies.push(s.ms);
     countStatus(p.counts, s.status);
     countStatus(this.totals, s.status);
+    if (s.status !== 429 && s.status !== 503) {
+      this.served.push(s.ms);
+      this.servedAt.push(performance.now());
+    } else this.shedAt.push(performance.now());
     if (s.cache) {
       p.cache[s.cache] += 1;
       this.cache[s.cache] += 1;
@@ -177,4 +193,18 @@ export class Recorder {
 export function cacheHitRate(c: Record<TCacheHeader, number>): { hits: number; reads: number; rate: number | null } {
   const reads = c.HIT + c.MISS + c.ERROR;
   return { hits: c.HIT, reads, rate: reads === 0 ? null : c.HIT / reads };
+}
+
+/**
+ * Requests per second of `times` (performance.now() stamps) within [from, to) seconds after `start`: the rate while the
+ * run held its peak, which a whole-run average (ramps included) understates.
+ */
+export function rateWithin(times: readonly number[], start: number, from: number, to: number): number {
+  if (to <= from) return 0;
+  let n = 0;
+  for (const t of times) {
+    const s = (t - start) / 1000;
+    if (s >= from && s < to) n += 1;
+  }
+  return n / (to - from);
 }

@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TCpuReport } from './cpu';
 import type { TPoolResult } from './pgbouncer';
-import { describeStages, formatDuration, type TRunPlan } from './scenarios';
-import { cacheHitRate, errorCount, sortedCopy, summarize, type Recorder, type TTrendSummary } from './stats';
+import { describeStages, formatDuration, peakWindow, type TRunPlan } from './scenarios';
+import { cacheHitRate, errorCount, rateWithin, shedCount, sortedCopy, summarize, type Recorder, type TTrendSummary } from './stats';
 import { evaluateThresholds, KNOWN_METRICS, type TMetric, type TThresholdResult } from './thresholds';
 
 export interface TRunMeta {
@@ -23,16 +23,19 @@ export interface TProcedureSummary {
   procedure: string;
   requests: number;
   errors: number;
+  shed: number;
   latency: TTrendSummary;
   cache: { hits: number; reads: number; rate: number | null };
 }
 
 export type TLoadSummary = ReturnType<typeof buildSummary>;
 
-export function buildSummary(plan: TRunPlan, meta: TRunMeta, rec: Recorder, pgbouncer: TPoolResult, cpu: TCpuReport | null) {
+export function buildSummary(plan: TRunPlan, meta: TRunMeta, rec: Recorder, pgbouncer: TPoolResult, cpu: TCpuReport | null, startedAtMs = 0) {
   const all = sortedCopy(rec.allLatencies());
   const t = rec.totals;
   const errors = errorCount(t);
+  const shed = shedCount(t);
+  const served = sortedCopy(rec.served);
   const cache = cacheHitRate(rec.cache);
   let checkPasses = 0;
   let checkFails = 0;
@@ -49,6 +52,9 @@ export function buildSummary(plan: TRunPlan, meta: TRunMeta, rec: Recorder, pgbo
     iterations: { type: 'counter', count: rec.iterations, seconds: meta.seconds },
     http_429: { type: 'counter', count: t.throttled429, seconds: meta.seconds },
     http_503: { type: 'counter', count: t.unavailable503, seconds: meta.seconds },
+    http_req_shed: { type: 'rate', passes: shed, total: t.total },
+    served_req_duration: { type: 'trend', sorted: served },
+    served_reqs: { type: 'counter', count: served.length, seconds: meta.seconds },
   };
   const thresholds: TThresholdResult[] = evaluateThresholds(plan.thresholds, metrics);
   const procedures: TProcedureSummary[] = [...rec.procedures.entries()]
@@ -56,6 +62,7 @@ export function buildSummary(plan: TRunPlan, meta: TRunMeta, rec: Recorder, pgbo
       procedure,
       requests: p.counts.total,
       errors: errorCount(p.counts),
+      shed: shedCount(p.counts),
       latency: summarize(sortedCopy(p.latencies)),
       cache: cacheHitRate(p.cache),
     }))
@@ -74,6 +81,12 @@ export function buildSummary(plan: TRunPlan, meta: TRunMeta, rec: Recorder, pgbo
     iterations: rec.iterations,
     requests: { total: t.total, perSecond: t.total / meta.seconds },
     latency: summarize(all),
+    served: { total: served.length, perSecond: served.length / meta.seconds, latency: summarize(served) },
+    peak: (() => {
+      const w = peakWindow(plan.stages);
+      return { fromSecond: w.from, toSecond: w.to, servedPerSecond: rateWithin(rec.servedAt, startedAtMs, w.from, w.to), shedPerSecond: rateWithin(rec.shedAt, startedAtMs, w.from, w.to) };
+    })(),
+    shed: { total: shed, rate: t.total ? shed / t.total : 0 },
     procedures,
     errors: {
       total: errors,
@@ -136,25 +149,24 @@ export function formatSummary(s: TLoadSummary): string {
   out.push(line('checks', `${pct(s.checks.passes / Math.max(1, s.checks.passes + s.checks.fails))} ✓ ${s.checks.passes} ✗ ${s.checks.fails}`));
   for (const c of s.checks.byName.filter((c) => c.fails > 0)) out.push(`       ✗ ${c.name}: ${c.fails} of ${c.passes + c.fails} failed`);
   out.push(line('http_req_duration', trend(s.latency)));
-  out.push(line('http_req_failed', `${pct(s.errors.rate)} (${s.errors.total} of ${s.requests.total})`));
-  out.push(
-    line(
-      '  errors by kind',
-      `4xx ${s.errors.client4xx}, 429 ${s.errors.throttled429}, 5xx ${s.errors.server5xx}, 503 ${s.errors.unavailable503}, no response ${s.errors.network}`,
-    ),
-  );
+  out.push(line('http_req_failed', `${pct(s.errors.rate)} (${s.errors.total} of ${s.requests.total}: 4xx ${s.errors.client4xx}, 5xx but 503 ${s.errors.server5xx}, no response ${s.errors.network})`));
+  out.push(line('http_req_shed', `${pct(s.shed.rate)} (${s.shed.total} of ${s.requests.total} refused with Retry-After: 429 ${s.errors.throttled429}, 503 ${s.errors.unavailable503})`));
+  out.push(line('served_req_duration', trend(s.served.latency)));
   for (const e of s.errors.examples.slice(0, 8)) out.push(`       ${e.key} x${e.count}: ${e.example}`);
-  out.push(line('http_reqs', `${s.requests.total} ${s.requests.perSecond.toFixed(1)}/s`));
+  out.push(line('http_reqs', `${s.requests.total} ${s.requests.perSecond.toFixed(1)}/s (served ${s.served.total} ${s.served.perSecond.toFixed(1)}/s)`));
+  if (s.peak.toSecond > s.peak.fromSecond) {
+    out.push(line('  at the peak', `${s.peakVus} VUs from ${s.peak.fromSecond}s to ${s.peak.toSecond}s: served ${s.peak.servedPerSecond.toFixed(1)}/s, shed ${s.peak.shedPerSecond.toFixed(1)}/s`));
+  }
   out.push(line('iterations', `${s.iterations} ${(s.iterations / s.seconds).toFixed(1)}/s`));
   out.push(line('vus_max', String(s.peakVus)));
   out.push(line('duration', `${s.seconds.toFixed(1)}s`));
   out.push(line('cache_hits', `${pct(s.cache.rate)} ✓ ${s.cache.hits} ✗ ${s.cache.misses + s.cache.errors} (miss ${s.cache.misses}, error ${s.cache.errors}, bypass ${s.cache.bypass})`));
   out.push('', '  █ PER PROCEDURE', '');
-  out.push(`    ${'procedure'.padEnd(24)} ${'reqs'.padStart(7)} ${'err'.padStart(5)} ${'hit%'.padStart(7)}  ${'avg'.padStart(8)} ${'p50'.padStart(8)} ${'p90'.padStart(8)} ${'p95'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)}`);
+  out.push(`    ${'procedure'.padEnd(24)} ${'reqs'.padStart(7)} ${'err'.padStart(5)} ${'shed'.padStart(6)} ${'hit%'.padStart(7)}  ${'avg'.padStart(8)} ${'p50'.padStart(8)} ${'p90'.padStart(8)} ${'p95'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)}`);
   for (const p of s.procedures) {
     const l = p.latency;
     out.push(
-      `    ${p.procedure.padEnd(24)} ${String(p.requests).padStart(7)} ${String(p.errors).padStart(5)} ${(p.cache.rate === null ? '-' : pct(p.cache.rate)).padStart(7)}  ${[l.avg, l.p50, l.p90, l.p95, l.p99, l.max].map((v) => ms(v).padStart(8)).join(' ')}`,
+      `    ${p.procedure.padEnd(24)} ${String(p.requests).padStart(7)} ${String(p.errors).padStart(5)} ${String(p.shed).padStart(6)} ${(p.cache.rate === null ? '-' : pct(p.cache.rate)).padStart(7)}  ${[l.avg, l.p50, l.p90, l.p95, l.p99, l.max].map((v) => ms(v).padStart(8)).join(' ')}`,
     );
   }
   out.push('', '  █ PGBOUNCER (database dharma; every client of it counts, not only this run)', '');

@@ -51,6 +51,11 @@ export const KNOWN_METRICS: Record<string, TMetric['type']> = {
   iterations: 'counter',
   http_429: 'counter',
   http_503: 'counter',
+  /** Share of responses that were 429 or 503 (load shed or a dependency down, with Retry-After). */
+  http_req_shed: 'rate',
+  /** Latency of the responses that were not 429 or 503, and how many there were: the work the service took on. */
+  served_req_duration: 'trend',
+  served_reqs: 'counter',
 };
 
 export function parseThreshold(source: string): TThresholdExpr {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { trpcData, trpcErrorMessage, type TTrpcClient } from './http';
 import type { TRandom, TStep } from './mix';
 import type { TScenarioData } from './scenarios';
@@ -58,10 +59,16 @@ export class VirtualUser {
     this.graphTemplate = JSON.stringify(ctx.data.graph);
   }
 
-  async iterate(): Promise<void> {
+  /** Set when the server answered 429 or 503: how long it asked clients to stay away (Retry-After). */
+  private backoffMs = 0;
+
+  /** One iteration; resolves to the least pause before the next (Retry-After after a 429 or 503, else 0). */
+  async iterate(): Promise<number> {
+    this.backoffMs = 0;
     if (!this.landed) this.landed = await this.land();
     else await this.step(this.ctx.pick());
     this.ctx.recorder.iterations += 1;
+    return this.backoffMs;
   }
 
   private async land(): Promise<boolean> {
@@ -126,7 +133,7 @@ export class VirtualUser {
     const { data } = this.ctx;
     const name = `${this.ctx.runId}-vu${this.index}-${++this.seq}`;
     const input = { projectId: this.choose(this.projects), name, cloud: data.blueprintCloud, graph: this.graph(0), message: 'load test: initial version' };
-    const created = await this.call<{ id: string; version: number }>('blueprints.create', 'mutation', input, token, 'create: 200 with an id', (d) => typeof d.id === 'string');
+    const created = await this.call<{ id: string; version: number }>('blueprints.create', 'mutation', input, token, 'create: 200 with an id', (d) => typeof d.id === 'string', { 'idempotency-key': randomUUID() });
     if (created) this.own.push({ id: created.id, version: created.version });
   }
 
@@ -135,7 +142,7 @@ export class VirtualUser {
     if (!mine) return this.create();
     const token = await this.tokenFor(this.writer);
     const input = { id: mine.id, baseVersion: mine.version, graph: this.graph(mine.version), message: `load test: version ${mine.version + 1}` };
-    const saved = await this.call<{ version: number }>('blueprints.saveVersion', 'mutation', input, token, 'saveVersion: 200 with the next version', (d) => d.version === mine.version + 1);
+    const saved = await this.call<{ version: number }>('blueprints.saveVersion', 'mutation', input, token, 'saveVersion: 200 with the next version', (d) => d.version === mine.version + 1, { 'idempotency-key': randomUUID() });
     if (saved) mine.version = saved.version;
     else await this.resync(mine, token);
   }
@@ -179,11 +186,12 @@ export class VirtualUser {
     return items.length === 0 ? undefined : items[Math.floor(this.ctx.random() * items.length)];
   }
 
-  private async call<T>(procedure: string, kind: 'query' | 'mutation', input: unknown, token: string | undefined, check: string, valid: (data: T) => boolean): Promise<T | undefined> {
-    const r = await this.ctx.client.call(procedure, kind, input, token);
+  private async call<T>(procedure: string, kind: 'query' | 'mutation', input: unknown, token: string | undefined, check: string, valid: (data: T) => boolean, headers?: Record<string, string>): Promise<T | undefined> {
+    const r = await this.ctx.client.call(procedure, kind, input, token, headers);
     const { recorder } = this.ctx;
     recorder.record({ procedure, status: r.status, ms: r.ms, cache: r.cache });
     if (r.status !== 200) recorder.failure(procedure, r.status, trpcErrorMessage(r.body));
+    if (r.retryAfterMs > this.backoffMs) this.backoffMs = r.retryAfterMs;
     const data = r.status === 200 ? trpcData<T>(r.body) : undefined;
     const ok = data !== undefined && data !== null && valid(data);
     recorder.check(check, ok);
