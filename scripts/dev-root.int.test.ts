@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -14,11 +14,15 @@ import { trackSharedRoot } from '../packages/db/src/testing-embedded';
  *
  * The clone is this working tree's files (tracked and untracked, not ignored: what `git clone` gives, plus the
  * changes under test) and a hard-linked copy of node_modules (`cp -al`: the binaries really sit inside the closed
- * folder, as after `npm install`, in about 2 s instead of a 30 s+ install).
+ * folder, as after `npm install`, in about 2 s instead of a 30 s+ install). Its folder is mode 0700 whatever its
+ * parents are, so the clone is closed to the postgres user even where the repository itself is open.
  */
 const root = resolve(import.meta.dirname, '..');
 const asRoot = process.getuid?.() === 0;
-const closed = mkdtempSync(join(tmpdir(), 'dharma-root-clone-'));
+// Beside node_modules' filesystem, so `cp -al` can link: /tmp may be another one (a tmpfs would hold 700 MB in RAM).
+const base = statSync(tmpdir()).dev === statSync(join(root, 'node_modules')).dev ? tmpdir() : join(root, '.data');
+mkdirSync(base, { recursive: true });
+const closed = mkdtempSync(join(base, 'dharma-root-clone-'));
 chmodSync(closed, 0o700);
 const clone = join(closed, 'clone');
 const shared = trackSharedRoot();
