@@ -174,7 +174,7 @@ describe('running a subset of routers (SERVICES)', () => {
       await s.close();
       await subset.close();
     }
-    expect(() => makeDeps({ SERVICES: 'blueprints,billing' })).toThrow(/SERVICES: unknown router\(s\) billing/);
+    expect(() => makeDeps({ SERVICES: 'blueprints,billing' })).toThrow(/^SERVICES is invalid: unknown router\(s\) billing/);
   });
 });
 
