@@ -93,3 +93,18 @@ export async function componentIndex(page: Page, id: string): Promise<number> {
   if (i < 0) throw new Error(`no component row with id ${id} (rows: ${ids.join(', ')})`);
   return i;
 }
+
+/** A fresh blueprint in the acme Storefront project (two components, one relation), made through the proxy. */
+export async function createFixture(request: APIRequestContext, prefix: string): Promise<{ id: string; name: string }> {
+  const storefront = await projectByName(request, 'Storefront');
+  const name = uniqueName(prefix);
+  const { id } = await rpcMutation<{ id: string }>(request, 'blueprints.create', { projectId: storefront.id, name, cloud: 'aws', graph: smallGraph('fixture') });
+  return { id, name };
+}
+
+/** The page scrolls only vertically: nothing sticks out sideways (wide tables scroll inside their own box). */
+export async function expectNoSideScroll(page: Page) {
+  await expect
+    .poll(() => page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth), { message: `sideways scroll on ${page.url()}` })
+    .toBeLessThanOrEqual(0);
+}

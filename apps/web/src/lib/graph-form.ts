@@ -32,8 +32,15 @@ export interface TGraphForm {
   relations: TRelationRow[];
 }
 
-let nextKey = 0;
-export const rowKey = () => `row-${++nextKey}`;
+/**
+ * Row keys end up in the markup (React keys, input ids), so a row rendered on the server must get the same key when
+ * the browser hydrates it: rows read from a graph take keys derived from the graph; only rows added in the browser
+ * take a counter value, and those are never rendered on the server.
+ */
+let added = 0;
+export const addedRowKey = () => `new-${++added}`;
+const componentKey = (id: string) => `c:${id}`;
+const relationKey = (i: number, r: { from: string; to: string; type: string }) => `r${i}:${r.from}>${r.to}:${r.type}`;
 
 const pretty = (v: unknown) => JSON.stringify(v ?? {}, null, 2);
 const compact = (v: Record<string, unknown> | undefined) => (v && Object.keys(v).length > 0 ? JSON.stringify(v) : '{}');
@@ -41,7 +48,7 @@ const compact = (v: Record<string, unknown> | undefined) => (v && Object.keys(v)
 export function graphToForm(graph: TBlueprintGraph | TBlueprintGraphInput): TGraphForm {
   return {
     components: graph.components.map((c) => ({
-      key: rowKey(),
+      key: componentKey(c.id),
       id: c.id,
       kind: c.kind,
       name: c.name,
@@ -51,18 +58,18 @@ export function graphToForm(graph: TBlueprintGraph | TBlueprintGraphInput): TGra
       tags: pretty(c.tags),
       ...(c.position ? { position: c.position } : {}),
     })),
-    relations: (graph.relations ?? []).map((r) => ({ key: rowKey(), from: r.from, to: r.to, type: r.type, properties: compact(r.properties) })),
+    relations: (graph.relations ?? []).map((r, i) => ({ key: relationKey(i, r), from: r.from, to: r.to, type: r.type, properties: compact(r.properties) })),
   };
 }
 
 export const emptyGraphForm = (): TGraphForm => ({ components: [], relations: [] });
 
 export function newComponentRow(defaults: { cloud: string; region?: string; kind?: string }): TComponentRow {
-  return { key: rowKey(), id: '', kind: defaults.kind ?? 'vm', name: '', cloud: defaults.cloud, region: defaults.region ?? '', properties: '{}', tags: '{}' };
+  return { key: addedRowKey(), id: '', kind: defaults.kind ?? 'vm', name: '', cloud: defaults.cloud, region: defaults.region ?? '', properties: '{}', tags: '{}' };
 }
 
 export function newRelationRow(from = '', to = ''): TRelationRow {
-  return { key: rowKey(), from, to, type: 'depends_on', properties: '{}' };
+  return { key: addedRowKey(), from, to, type: 'depends_on', properties: '{}' };
 }
 
 /** `['graph', 'relations', 2, 'to']` → `graph.relations[2].to`: the services' format for issue fields. */

@@ -2,6 +2,7 @@ import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { ErrorState } from '../../components/ui/states';
 import { SessionProvider, type TSessionUser } from '../../components/shell/session-context';
+import { ShellFrame } from '../../components/shell/shell-frame';
 import { Sidebar } from '../../components/shell/sidebar';
 import { TopBar } from '../../components/shell/topbar';
 import { errorCode } from '../../lib/errors';
@@ -34,13 +35,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   return (
     <SessionProvider user={user}>
       <Providers>
-        <div className="shell">
-          <Sidebar />
-          <div className="main">
-            <TopBar user={user} />
-            <main className="content">{children}</main>
-          </div>
-        </div>
+        <ShellFrame sidebar={<Sidebar />} topbar={<TopBar user={user} />}>
+          {children}
+        </ShellFrame>
       </Providers>
     </SessionProvider>
   );

@@ -1,4 +1,5 @@
 import { COMPONENT_KINDS, CLOUDS } from '@dharma/db/blueprint-graph';
+import { useId } from 'react';
 import type { TFieldIssue } from '../../lib/errors';
 import { issuesAt, type TComponentRow } from '../../lib/graph-form';
 import { FieldErrors } from '../ui/field';
@@ -16,12 +17,13 @@ export function ComponentRowEditor({
   onRemove: () => void;
 }) {
   const k = `graph.components[${i}]`;
+  const uid = useId();
   const err = (key: string, nested = true) => issuesAt(issues, key, nested);
   const cls = (base: string, key: string) => (err(key).length > 0 ? `${base} invalid` : base);
   return (
     <tbody data-testid={`component-${i}`}>
-      <tr>
-        <td>
+      <tr className="editor-fields">
+        <td data-label="Id">
           <input
             className={cls('input mono', `${k}.id`)}
             aria-label={`Component ${i + 1} id`}
@@ -33,7 +35,7 @@ export function ComponentRowEditor({
           />
           <FieldErrors messages={err(`${k}.id`)} testId={`error-${k}.id`} />
         </td>
-        <td>
+        <td data-label="Kind">
           <select
             className={cls('select', `${k}.kind`)}
             aria-label={`Component ${i + 1} kind`}
@@ -50,7 +52,7 @@ export function ComponentRowEditor({
           </select>
           <FieldErrors messages={err(`${k}.kind`)} testId={`error-${k}.kind`} />
         </td>
-        <td>
+        <td data-label="Name">
           <input
             className={cls('input', `${k}.name`)}
             aria-label={`Component ${i + 1} name`}
@@ -62,7 +64,7 @@ export function ComponentRowEditor({
           />
           <FieldErrors messages={err(`${k}.name`)} testId={`error-${k}.name`} />
         </td>
-        <td>
+        <td data-label="Cloud">
           <select
             className={cls('select', `${k}.cloud`)}
             aria-label={`Component ${i + 1} cloud`}
@@ -79,7 +81,7 @@ export function ComponentRowEditor({
           </select>
           <FieldErrors messages={err(`${k}.cloud`)} testId={`error-${k}.cloud`} />
         </td>
-        <td>
+        <td data-label="Region">
           <input
             className={cls('input', `${k}.region`)}
             aria-label={`Component ${i + 1} region`}
@@ -91,7 +93,7 @@ export function ComponentRowEditor({
           />
           <FieldErrors messages={err(`${k}.region`)} testId={`error-${k}.region`} />
         </td>
-        <td>
+        <td className="editor-actions">
           <button
             type="button"
             className="btn btn-sm btn-ghost btn-danger"
@@ -110,9 +112,9 @@ export function ComponentRowEditor({
           <FieldErrors messages={err(k, false)} testId={`error-${k}`} />
           <div className="grid-2" style={{ gap: 8 }}>
             <div className="field">
-              <label htmlFor={`${c.key}-props`}>Properties (JSON)</label>
+              <label htmlFor={`${uid}-props`}>Properties (JSON)</label>
               <textarea
-                id={`${c.key}-props`}
+                id={`${uid}-props`}
                 className={cls('textarea', `${k}.properties`)}
                 data-testid={`component-${i}-properties`}
                 rows={Math.min(10, Math.max(3, c.properties.split('\n').length))}
@@ -124,9 +126,9 @@ export function ComponentRowEditor({
               <FieldErrors messages={err(`${k}.properties`)} testId={`error-${k}.properties`} />
             </div>
             <div className="field">
-              <label htmlFor={`${c.key}-tags`}>Tags (JSON, string values)</label>
+              <label htmlFor={`${uid}-tags`}>Tags (JSON, string values)</label>
               <textarea
-                id={`${c.key}-tags`}
+                id={`${uid}-tags`}
                 className={cls('textarea', `${k}.tags`)}
                 data-testid={`component-${i}-tags`}
                 rows={Math.min(10, Math.max(3, c.tags.split('\n').length))}

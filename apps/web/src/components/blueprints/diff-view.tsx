@@ -77,7 +77,7 @@ function VersionSelect({ label, testId, value, versions, onChange }: { label: st
   );
 }
 
-function DiffBody({ result }: { result: TDiffResult }) {
+export function DiffBody({ result }: { result: TDiffResult }) {
   const d: TDiff = result.diff;
   return (
     <div className="stack" data-testid="diff-result">
@@ -114,32 +114,34 @@ function DiffBody({ result }: { result: TDiffResult }) {
               <div className="card-header">
                 <h2>Added and removed components</h2>
               </div>
-              <table className="table" data-testid="diff-components">
-                <thead>
-                  <tr>
-                    <th style={{ width: 30 }} />
-                    <th>Id</th>
-                    <th>Kind</th>
-                    <th>Name</th>
-                    <th>Region</th>
-                    <th>Properties</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {SIDES.flatMap((side) =>
-                    d.components[side].map((c) => (
-                      <tr key={`${SIDE[side].mark}${c.id}`} className={SIDE[side].row} data-testid={`diff-${side}-${c.id}`}>
-                        <td className={SIDE[side].cell}>{SIDE[side].mark}</td>
-                        <td><code>{c.id}</code></td>
-                        <td>{c.kind}</td>
-                        <td>{c.name}</td>
-                        <td>{c.region}</td>
-                        <td className="small">{summariseRecord(c.properties).join(', ')}</td>
-                      </tr>
-                    )),
-                  )}
-                </tbody>
-              </table>
+              <div className="table-wrap">
+                <table className="table" data-testid="diff-components">
+                  <thead>
+                    <tr>
+                      <th style={{ width: 30 }} />
+                      <th>Id</th>
+                      <th>Kind</th>
+                      <th>Name</th>
+                      <th>Region</th>
+                      <th>Properties</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {SIDES.flatMap((side) =>
+                      d.components[side].map((c) => (
+                        <tr key={`${SIDE[side].mark}${c.id}`} className={SIDE[side].row} data-testid={`diff-${side}-${c.id}`}>
+                          <td className={SIDE[side].cell}>{SIDE[side].mark}</td>
+                          <td><code>{c.id}</code></td>
+                          <td>{c.kind}</td>
+                          <td>{c.name}</td>
+                          <td>{c.region}</td>
+                          <td className="small">{summariseRecord(c.properties).join(', ')}</td>
+                        </tr>
+                      )),
+                    )}
+                  </tbody>
+                </table>
+              </div>
             </section>
           )}
 
@@ -160,45 +162,47 @@ function DiffBody({ result }: { result: TDiffResult }) {
               <div className="card-header">
                 <h2>Relation changes</h2>
               </div>
-              <table className="table" data-testid="diff-relations">
-                <thead>
-                  <tr>
-                    <th style={{ width: 30 }} />
-                    <th>From</th>
-                    <th>To</th>
-                    <th>Type</th>
-                    <th>Properties</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {SIDES.flatMap((side) =>
-                    d.relations[side].map((r) => (
-                      <tr key={`${SIDE[side].mark}${r.from}>${r.to}:${r.type}`} className={SIDE[side].row} data-testid={`diff-relation-${side}`}>
-                        <td className={SIDE[side].cell}>{SIDE[side].mark}</td>
+              <div className="table-wrap">
+                <table className="table" data-testid="diff-relations">
+                  <thead>
+                    <tr>
+                      <th style={{ width: 30 }} />
+                      <th>From</th>
+                      <th>To</th>
+                      <th>Type</th>
+                      <th>Properties</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {SIDES.flatMap((side) =>
+                      d.relations[side].map((r) => (
+                        <tr key={`${SIDE[side].mark}${r.from}>${r.to}:${r.type}`} className={SIDE[side].row} data-testid={`diff-relation-${side}`}>
+                          <td className={SIDE[side].cell}>{SIDE[side].mark}</td>
+                          <td><code>{r.from}</code></td>
+                          <td><code>{r.to}</code></td>
+                          <td>{r.type}</td>
+                          <td className="small">{summariseRecord(r.properties).join(', ') || '—'}</td>
+                        </tr>
+                      )),
+                    )}
+                    {d.relations.changed.map((r) => (
+                      <tr key={`~${r.from}>${r.to}:${r.type}`} data-testid="diff-relation-changed">
+                        <td style={{ color: 'var(--warning)' }}>~</td>
                         <td><code>{r.from}</code></td>
                         <td><code>{r.to}</code></td>
                         <td>{r.type}</td>
-                        <td className="small">{summariseRecord(r.properties).join(', ') || '—'}</td>
+                        <td className="small">
+                          {r.changes.map((ch) => (
+                            <div key={ch.path}>
+                              {ch.path}: <span className="diff-before">{inlineValue(ch.before)}</span> → <span className="diff-after">{inlineValue(ch.after)}</span>
+                            </div>
+                          ))}
+                        </td>
                       </tr>
-                    )),
-                  )}
-                  {d.relations.changed.map((r) => (
-                    <tr key={`~${r.from}>${r.to}:${r.type}`} data-testid="diff-relation-changed">
-                      <td style={{ color: 'var(--warning)' }}>~</td>
-                      <td><code>{r.from}</code></td>
-                      <td><code>{r.to}</code></td>
-                      <td>{r.type}</td>
-                      <td className="small">
-                        {r.changes.map((ch) => (
-                          <div key={ch.path}>
-                            {ch.path}: <span className="diff-before">{inlineValue(ch.before)}</span> → <span className="diff-after">{inlineValue(ch.after)}</span>
-                          </div>
-                        ))}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             </section>
           )}
         </>

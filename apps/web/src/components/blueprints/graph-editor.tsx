@@ -108,17 +108,17 @@ export function GraphEditor({
                 {form.relations.map((r, i) => {
                   const k = `graph.relations[${i}]`;
                   return (
-                    <tr key={r.key} data-testid={`relation-${i}`}>
-                      <td>
+                    <tr key={r.key} className="editor-fields" data-testid={`relation-${i}`}>
+                      <td data-label="From">
                         <IdSelect value={r.from} ids={ids} invalid={err(`${k}.from`).length > 0} label={`Relation ${i + 1} from`} testId={`relation-${i}-from`} disabled={disabled} onChange={(from) => setRelation(i, { from })} />
                         <FieldErrors messages={err(`${k}.from`)} testId={`error-${k}.from`} />
                         <FieldErrors messages={err(k, false)} testId={`error-${k}`} />
                       </td>
-                      <td>
+                      <td data-label="To">
                         <IdSelect value={r.to} ids={ids} invalid={err(`${k}.to`).length > 0} label={`Relation ${i + 1} to`} testId={`relation-${i}-to`} disabled={disabled} onChange={(to) => setRelation(i, { to })} />
                         <FieldErrors messages={err(`${k}.to`)} testId={`error-${k}.to`} />
                       </td>
-                      <td>
+                      <td data-label="Type">
                         <select
                           className={cls('select', `${k}.type`)}
                           aria-label={`Relation ${i + 1} type`}
@@ -134,7 +134,7 @@ export function GraphEditor({
                           ))}
                         </select>
                       </td>
-                      <td>
+                      <td data-label="Properties (JSON)">
                         <input
                           className={cls('input mono', `${k}.properties`)}
                           aria-label={`Relation ${i + 1} properties`}
@@ -146,7 +146,7 @@ export function GraphEditor({
                         />
                         <FieldErrors messages={err(`${k}.properties`)} testId={`error-${k}.properties`} />
                       </td>
-                      <td>
+                      <td className="editor-actions">
                         <button
                           type="button"
                           className="btn btn-sm btn-ghost btn-danger"

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { TVersionSummary } from '../../lib/api-types';
+import { announceNavigation } from '../../lib/navigation-events';
 import { formatDate, shortHash } from '../../lib/format';
 
 /** Pick two versions, then Compare opens the diff from the older to the newer. */
@@ -23,7 +24,10 @@ export function VersionsTable({ blueprintId, versions, current }: { blueprintId:
           className="btn btn-sm btn-primary"
           data-testid="compare-versions"
           disabled={picked.length !== 2}
-          onClick={() => router.push(`/blueprints/${blueprintId}/diff?from=${from}&to=${to}`)}
+          onClick={() => {
+            announceNavigation();
+            router.push(`/blueprints/${blueprintId}/diff?from=${from}&to=${to}`);
+          }}
         >
           Compare
         </button>

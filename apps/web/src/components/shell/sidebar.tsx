@@ -1,6 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { useNav } from './shell-frame';
 
 const LINKS = [
   { section: 'Design', items: [{ href: '/blueprints', label: 'Blueprints' }] },
@@ -9,16 +10,28 @@ const LINKS = [
 
 export function Sidebar() {
   const pathname = usePathname();
+  const { open, toggle } = useNav();
   return (
-    <nav className="sidebar" aria-label="Main">
+    <nav id="main-nav" className="sidebar" aria-label="Main">
       <div className="brand">
         <span className="brand-mark">◆</span> IaC Dharma
+        {open && (
+          <button type="button" className="btn btn-ghost btn-sm nav-close" aria-label="Close navigation" onClick={toggle} data-testid="nav-close">
+            ✕
+          </button>
+        )}
       </div>
       {LINKS.map((group) => (
         <div key={group.section}>
           <div className="nav-section">{group.section}</div>
           {group.items.map((l) => (
-            <Link key={l.href} href={l.href} className={`nav-link${pathname.startsWith(l.href) ? ' active' : ''}`} data-testid={`nav-${l.label.toLowerCase()}`}>
+            <Link
+              key={l.href}
+              href={l.href}
+              className={`nav-link${pathname.startsWith(l.href) ? ' active' : ''}`}
+              aria-current={pathname.startsWith(l.href) ? 'page' : undefined}
+              data-testid={`nav-${l.label.toLowerCase()}`}
+            >
               {l.label}
             </Link>
           ))}

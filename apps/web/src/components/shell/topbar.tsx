@@ -2,22 +2,26 @@ import { initials } from '../../lib/format';
 import { signOutAction } from '../../lib/session-actions';
 import { RoleList } from '../ui/badges';
 import type { TSessionUser } from './session-context';
+import { NavToggle } from './shell-frame';
 
 export function TopBar({ user }: { user: TSessionUser }) {
   return (
     <header className="topbar">
-      <div className="row muted small">
-        Tenant <span className="badge mono" data-testid="tenant-slug">{user.tenant.slug}</span>
+      <div className="row muted small topbar-tenant">
+        <NavToggle />
+        <span className="hide-narrow">Tenant</span> <span className="badge mono" data-testid="tenant-slug">{user.tenant.slug}</span>
       </div>
       <div className="topbar-user">
-        <RoleList roles={user.roles} />
-        <span className="avatar">{initials(user.name)}</span>
-        <span>
-          <strong data-testid="user-name">{user.name}</strong>
-          <br />
-          <span className="muted small">{user.email}</span>
+        <span className="hide-narrow">
+          <RoleList roles={user.roles} />
         </span>
-        <form action={signOutAction}>
+        <span className="avatar">{initials(user.name)}</span>
+        <span className="topbar-who">
+          <strong data-testid="user-name">{user.name}</strong>
+          <span className="muted small hide-narrow topbar-email">{user.email}</span>
+        </span>
+        {/* data-leaves-page: signing out with unsaved edits asks first (UnsavedChangesGuard). */}
+        <form action={signOutAction} data-leaves-page>
           <button type="submit" className="btn btn-sm" data-testid="sign-out">
             Sign out
           </button>
