@@ -1,5 +1,5 @@
 'use server';
-import { redirect } from 'next/navigation';
+import { redirect, RedirectType } from 'next/navigation';
 import { toApiError } from './errors';
 import { safeNextPath } from './session-cookie';
 import { clearToken, writeToken } from './session';
@@ -16,9 +16,10 @@ export async function devSignInAction(formData: FormData): Promise<void> {
   } catch (error) {
     failure = toApiError(error).message;
   }
-  // redirect() throws, so it stays outside the try.
-  if (failure !== null) redirect(`/signin?error=${encodeURIComponent(failure)}&next=${encodeURIComponent(next)}`);
-  redirect(next);
+  // redirect() throws, so it stays outside the try. Replace, not push: Back from the console must not return to the
+  // sign-in form the user has finished with.
+  if (failure !== null) redirect(`/signin?error=${encodeURIComponent(failure)}&next=${encodeURIComponent(next)}`, RedirectType.replace);
+  redirect(next, RedirectType.replace);
 }
 
 export async function signOutAction(): Promise<void> {

@@ -1,8 +1,10 @@
 import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
 import { toApiError, type TApiError } from '../../lib/errors';
 import { devSignInAction } from '../../lib/session-actions';
 import { safeNextPath } from '../../lib/session-cookie';
-import { getPublicClient } from '../../lib/trpc/server';
+import { readToken } from '../../lib/session';
+import { getPublicClient, getServerClient } from '../../lib/trpc/server';
 import { RoleList } from '../../components/ui/badges';
 import { initials } from '../../lib/format';
 
@@ -22,6 +24,13 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const next = safeNextPath(one('next'));
   const reason = REASONS[one('reason') ?? ''];
   const error = one('error');
+
+  // Already signed in (a token the services still accept): nothing to do here, go on to where the user was headed.
+  // A refused or unverifiable token falls through to the form.
+  if (await readToken()) {
+    const me = await (await getServerClient()).identity.me.query().catch(() => null);
+    if (me) redirect(next);
+  }
 
   let directory: TDirectory = [];
   let failure: TApiError | null = null;

@@ -4,6 +4,7 @@ import { CLOUDS } from '@dharma/db/blueprint-graph';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState, useTransition } from 'react';
+import { announceNavigation } from '../../lib/navigation-events';
 import { formatDate, relativeTime } from '../../lib/format';
 import { listHref, PAGE_SIZE, readListState, STATUSES, toListInput, type TListState } from '../../lib/list-params';
 import { canCreateBlueprint } from '../../lib/roles';
@@ -34,16 +35,26 @@ export function BlueprintList() {
   const query = params.toString();
   // The box follows the URL only when the URL changed by itself (back button), never to undo what is being typed.
   const [search, setSearch] = useState(state.q);
+  // True while the current history entry was made by the search box: the rest of what is typed replaces it, so
+  // Back skips the intermediate searches but still returns to the list as it was before the search began.
+  const searching = useRef(false);
   useEffect(() => {
-    if (state.q.trim() !== latest.current.q.trim()) setSearch(state.q);
+    if (state.q.trim() !== latest.current.q.trim()) {
+      searching.current = false;
+      setSearch(state.q);
+    }
   }, [state.q]);
   useEffect(() => {
     if (!navigating) latest.current = readListState((k) => new URLSearchParams(query).get(k));
   }, [query, navigating]);
-  const go = (patch: Partial<TListState>) => {
+  // Every page and filter change is a history entry of its own, so Back returns to the previous list state.
+  const go = (patch: Partial<TListState>, { fromSearch = false } = {}) => {
     latest.current = { ...latest.current, page: 1, ...patch };
     const href = listHref(latest.current);
-    startNavigation(() => router.replace(href, { scroll: false }));
+    const replace = fromSearch && searching.current;
+    searching.current = fromSearch;
+    if (href !== listHref(readListState((k) => params.get(k)))) announceNavigation();
+    startNavigation(() => (replace ? router.replace(href, { scroll: false }) : router.push(href, { scroll: false })));
   };
 
   // The search box types freely; the URL (and so the query) follows 300 ms after the last keystroke.
@@ -52,7 +63,7 @@ export function BlueprintList() {
   useEffect(() => {
     if (search.trim() === state.q.trim()) return;
     const t = setTimeout(() => {
-      if (!leaving.current && latest.current.q.trim() !== search.trim()) go({ q: search });
+      if (!leaving.current && latest.current.q.trim() !== search.trim()) go({ q: search }, { fromSearch: true });
     }, 300);
     return () => clearTimeout(t);
     // Re-armed by keystrokes only: state.q is read through latest.current, so a navigation never re-arms the
@@ -143,7 +154,7 @@ export function BlueprintList() {
             </button>
           )}
           <span className="spacer" />
-          {list.isFetching && <span className="muted small" data-testid="list-fetching">Loading…</span>}
+          {(navigating || list.isFetching) && <span className="muted small" data-testid="list-fetching" role="status">Loading…</span>}
         </div>
 
         {list.isError && !data ? (
