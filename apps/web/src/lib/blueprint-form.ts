@@ -1,5 +1,5 @@
 import type { TBlueprintGraph } from '@dharma/db/blueprint-graph';
-import type { TFieldIssue } from './errors';
+import { isRetryable, toApiError, type TFieldIssue } from './errors';
 import { formToGraph, type TGraphForm } from './graph-form';
 
 /** The blueprint's own fields, checked with the same limits (and messages) as the services' input schemas. */
@@ -37,4 +37,18 @@ export function validateBlueprintForm(fieldIssues: TFieldIssue[], form: TGraphFo
     return null;
   }
   return graph;
+}
+
+/**
+ * What a failed submission shows. When sending it again may work (no answer, a timeout, the services unavailable),
+ * it says so: the form is kept, and the retry goes with the same idempotency key, so the services can tell it is the
+ * same submission and not save it twice.
+ */
+export function submitFailure(error: unknown, button: string): { message: string; issues: TFieldIssue[] } {
+  const e = toApiError(error);
+  if (!isRetryable(error)) return { message: e.message, issues: e.issues };
+  return {
+    message: `Not saved yet: ${e.message}. Your edits are kept: press “${button}” again to retry. The retry carries the same idempotency key, so the services can tell it is this submission again.`,
+    issues: [],
+  };
 }

@@ -39,3 +39,13 @@ export function isClientError(error: unknown): boolean {
 
 /** Not found, or an id that is not even a uuid: both mean "no such record here". */
 export const isMissing = (error: unknown) => errorCode(error) === 'NOT_FOUND' || errorCode(error) === 'BAD_REQUEST';
+
+/**
+ * A failure that sending the same request again may get past: no answer at all (network, timeout), or the services
+ * overloaded or unavailable. Not a refusal: those say what to change instead.
+ */
+export function isRetryable(error: unknown): boolean {
+  const { code, httpStatus } = toApiError(error);
+  if (httpStatus === null) return code === 'NETWORK';
+  return httpStatus === 408 || httpStatus === 429 || httpStatus >= 500;
+}

@@ -1,11 +1,12 @@
 'use client';
 import type { QueryClient } from '@tanstack/react-query';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, type Operation } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { AppRouter } from '@dharma/services/routers/app.router';
 import { useState, type ReactNode } from 'react';
 import { errorCode } from '../errors';
+import { IDEMPOTENCY_HEADER } from '../idempotency';
 import { makeQueryClient } from './query-client';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
@@ -26,11 +27,47 @@ function getQueryClient(): QueryClient {
   return browserQueryClient;
 }
 
+/** What a mutation may pass as `{ context }` to its link: the idempotency key of the submission attempt. */
+export interface TMutationContext {
+  idempotencyKey?: string;
+}
+
+/** Long enough for a slow save under load; short enough that a user is not left waiting on a lost request. */
+const MUTATION_TIMEOUT_MS = 30_000;
+
+/**
+ * Request options for a creating mutation: its submission's idempotency key, and a timeout after which the user
+ * can retry (with the same key).
+ */
+export const keyedMutation = (idempotencyKey: string) => ({
+  context: { idempotencyKey } satisfies TMutationContext,
+  signal: AbortSignal.timeout(MUTATION_TIMEOUT_MS),
+});
+
+function mutationHeaders({ op }: { op: Operation }): Record<string, string> {
+  const key = (op.context as TMutationContext).idempotencyKey;
+  return typeof key === 'string' ? { [IDEMPOTENCY_HEADER]: key } : {};
+}
+
+/**
+ * Queries are batched; mutations go one per request through `httpLink`, so each carries its own headers (a batch
+ * has one set of headers for all its operations, and an idempotency key belongs to one submission).
+ */
+function createClient() {
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'mutation',
+        true: httpLink({ url: '/api/trpc', headers: mutationHeaders }),
+        false: httpBatchLink({ url: '/api/trpc', maxItems: 10 }),
+      }),
+    ],
+  });
+}
+
 export function Providers({ children }: { children: ReactNode }) {
   const queryClient = getQueryClient();
-  const [trpcClient] = useState(() =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: '/api/trpc', maxItems: 10 })] }),
-  );
+  const [trpcClient] = useState(createClient);
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>

@@ -1,28 +1,24 @@
 import type { NextRequest } from 'next/server';
 import { env } from '../../../../env';
+import { upstreamHeaders } from '../../../../lib/proxy-headers';
 import { readToken } from '../../../../lib/session';
 
 export const dynamic = 'force-dynamic';
 
 const PREFIX = '/api/trpc/';
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /**
- * The browser's only way to the services: forwards the tRPC call unchanged (path, query, body, so batching works)
- * and adds the bearer token from the httpOnly cookie, which page scripts never see.
+ * The browser's only way to the services: forwards the tRPC call unchanged (path, query, body, so batching works),
+ * with the headers the services read (request id, Idempotency-Key), and adds the bearer token from the httpOnly
+ * cookie, which page scripts never see.
  */
 async function forward(req: NextRequest): Promise<Response> {
   const url = new URL(req.url);
   const path = url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length) : '';
   const target = `${env.SERVICES_URL}/trpc/${path}${url.search}`;
 
-  const headers = new Headers();
-  const contentType = req.headers.get('content-type');
-  if (contentType) headers.set('content-type', contentType);
-  const requestId = req.headers.get('x-request-id');
-  if (requestId && REQUEST_ID.test(requestId)) headers.set('x-request-id', requestId);
-  const token = await readToken();
-  if (token) headers.set('authorization', `Bearer ${token}`);
+  const { headers, error } = upstreamHeaders(req.headers, await readToken());
+  if (error !== null) return failed(path, url.searchParams.has('batch'), error, 'BAD_REQUEST', 400);
 
   let upstream: Response;
   try {
@@ -48,10 +44,15 @@ async function forward(req: NextRequest): Promise<Response> {
 /** The services did not answer: reply in tRPC's error shape so the console shows a message, not a parse error. */
 function unreachable(path: string, batch: boolean, error: unknown): Response {
   const message = `the services at ${env.SERVICES_URL} did not answer (${(error as Error)?.message ?? String(error)})`;
-  const one = (p: string) => ({ error: { message, code: -32603, data: { code: 'BAD_GATEWAY', httpStatus: 502, path: p } } });
-  const procedures = path.split(',');
-  const body = batch ? procedures.map(one) : one(path);
-  return Response.json(body, { status: 502, headers: { 'cache-control': 'no-store' } });
+  return failed(path, batch, message, 'BAD_GATEWAY', 502);
+}
+
+/** An error answered by the proxy itself, in tRPC's shape (one per procedure of a batch). */
+function failed(path: string, batch: boolean, message: string, code: 'BAD_GATEWAY' | 'BAD_REQUEST', httpStatus: number): Response {
+  const rpcCode = httpStatus === 400 ? -32600 : -32603;
+  const one = (p: string) => ({ error: { message, code: rpcCode, data: { code, httpStatus, path: p } } });
+  const body = batch ? path.split(',').map(one) : one(path);
+  return Response.json(body, { status: httpStatus, headers: { 'cache-control': 'no-store' } });
 }
 
 export const GET = forward;
