@@ -90,7 +90,32 @@ test('diff v1 → v2 shows the added component and the changed property', async 
   await expect(page.getByTestId('diff-changed-web').getByTestId('diff-change')).toContainText(/properties\.instanceType\s*t3\.small\s*t3\.large/);
 });
 
+test('Save stays disabled, saying “No changes”, while the design equals what was loaded', async ({ page }) => {
+  await page.goto(`/blueprints/${id}/edit`);
+  const save = page.getByTestId('save');
+  await expect(save).toBeDisabled();
+  await expect(page.getByTestId('no-changes')).toHaveText('No changes: the design is the same as v2.');
+  // A message alone changes nothing in the design; nor does reformatting JSON to the same value.
+  await page.getByTestId('message').fill('Nothing really');
+  const web = await componentIndex(page, 'web');
+  await page.getByTestId(`component-${web}-properties`).fill('{ "instanceType":   "t3.large" }');
+  await expect(save).toBeDisabled();
+
+  await page.getByTestId('name').fill(`${name} (renamed)`);
+  await expect(save).toBeEnabled();
+  await expect(page.getByTestId('no-changes')).toHaveCount(0);
+  await page.getByTestId('name').fill(name);
+  await expect(save).toBeDisabled();
+  await page.getByTestId(`component-${web}-region`).fill('eu-west-2');
+  await expect(save).toBeEnabled();
+  await page.getByTestId(`component-${web}-region`).fill('eu-west-1');
+  await expect(save).toBeDisabled();
+  expect((await versionsOf(page)).length).toBe(2);
+});
+
 test('bad input shows field errors and saves nothing', async ({ page }) => {
+  // This test reloads and leaves the form with unsaved edits on purpose: accept the browser's "leave page?" prompt.
+  page.on('dialog', (dialog) => void dialog.accept());
   await page.goto(`/blueprints/${id}/edit`);
   await page.getByTestId('message').fill('should never be saved');
 
@@ -143,25 +168,73 @@ test('a name the services refuse shows next to the name field', async ({ page })
   expect(matches.items.filter((b) => b.name === name)).toHaveLength(1);
 });
 
-test('saving on top of a version someone else replaced is a conflict, with a reload', async ({ page }) => {
+type TGraph = { components: { id: string; name: string; region: string; properties: Record<string, unknown> }[] };
+const graphOf = async (page: Page) => (await rpcQuery<{ graph: TGraph }>(page.request, 'blueprints.byId', { id })).graph;
+
+test('a conflict keeps the edits, shows what changed meanwhile, and re-applies them on top of the newest version', async ({ page }) => {
   await page.goto(`/blueprints/${id}/edit`);
   await expect(page.getByTestId('save')).toHaveText('Save version 3');
-  // Someone else saves version 3 while this editor still shows version 2.
-  const current = await rpcQuery<{ graph: unknown }>(page.request, 'blueprints.byId', { id });
-  await rpcMutation(page.request, 'blueprints.saveVersion', { id, baseVersion: 2, graph: current.graph, message: 'Concurrent save' });
+  // Someone else saves version 3 (another database engine) while this editor still shows version 2.
+  const theirs = await graphOf(page);
+  theirs.components.find((c) => c.id === 'db')!.properties.engine = 'aurora-postgres';
+  await rpcMutation(page.request, 'blueprints.saveVersion', { id, baseVersion: 2, graph: theirs, message: 'Concurrent save: aurora' });
 
   const web = await componentIndex(page, 'web');
   await page.getByTestId(`component-${web}-name`).fill('e2e-web-renamed');
-  await page.getByTestId('message').fill('My stale change');
+  await page.getByTestId('message').fill('Rename the web node');
   await page.getByTestId('save').click();
-  await expect(page.getByTestId('conflict')).toContainText('Someone saved version 3 meanwhile — reload');
+  const conflict = page.getByTestId('conflict');
+  await expect(conflict).toContainText('Someone saved version 3 while you were editing.');
+  await expect(conflict).toContainText('your edits are still here');
+  await expect(conflict.getByTestId('diff-changed-db').getByTestId('diff-change')).toContainText(/properties\.engine\s*postgres\s*aurora-postgres/);
+  await expect(conflict.getByTestId('diff-result')).toContainText('Concurrent save: aurora');
+  await expect(page.getByTestId(`component-${web}-name`)).toHaveValue('e2e-web-renamed');
   await expect(page.getByTestId('save')).toBeDisabled();
   expect((await versionsOf(page)).length).toBe(3);
 
-  await page.getByTestId('conflict-reload').click();
+  await conflict.getByTestId('conflict-apply').click();
   await expect(page.getByTestId('conflict')).toHaveCount(0);
+  await expect(page.getByTestId('rebased')).toContainText('Your edits now build on v3 (you started from v2)');
+  await expect(page.getByTestId('rebased')).toContainText('No change of yours overlapped with v3.');
   await expect(page.getByTestId('save')).toHaveText('Save version 4');
-  await expect(page.getByTestId(`component-${await componentIndex(page, 'web')}-name`)).toHaveValue('e2e-web');
+  await expect(page.getByTestId(`component-${await componentIndex(page, 'web')}-name`)).toHaveValue('e2e-web-renamed');
+  await expect(page.getByTestId(`component-${await componentIndex(page, 'db')}-properties`)).toHaveValue(/aurora-postgres/);
+  await expect(page.getByTestId('message')).toHaveValue('Rename the web node');
+  await page.getByTestId('save').click();
+
+  await expect(page.getByTestId('saved-notice')).toHaveText('Saved version 4.');
+  const saved = await graphOf(page);
+  expect(saved.components.find((c) => c.id === 'web')!.name).toBe('e2e-web-renamed');
+  expect(saved.components.find((c) => c.id === 'db')!.properties.engine).toBe('aurora-postgres');
+});
+
+test('after a conflict, discarding the edits is a deliberate, confirmed choice', async ({ page }) => {
+  await page.goto(`/blueprints/${id}/edit`);
+  await expect(page.getByTestId('save')).toHaveText('Save version 5');
+  const theirs = await graphOf(page);
+  theirs.components.find((c) => c.id === 'cache')!.region = 'eu-central-1';
+  await rpcMutation(page.request, 'blueprints.saveVersion', { id, baseVersion: 4, graph: theirs, message: 'Concurrent save: move the cache' });
+
+  const web = await componentIndex(page, 'web');
+  await page.getByTestId(`component-${web}-name`).fill('e2e-web-mine');
+  await page.getByTestId('message').fill('My change');
+  await page.getByTestId('save').click();
+  await expect(page.getByTestId('conflict')).toContainText('Someone saved version 5');
+
+  await page.getByTestId('conflict-discard').click();
+  await expect(page.getByTestId('confirm-dialog')).toContainText('Discard your edits and load v5?');
+  await page.getByTestId('confirm-cancel').click();
+  await expect(page.getByTestId(`component-${web}-name`)).toHaveValue('e2e-web-mine');
+
+  await page.getByTestId('conflict-discard').click();
+  await page.getByTestId('confirm-ok').click();
+  await expect(page.getByTestId('conflict')).toHaveCount(0);
+  await expect(page.getByTestId(`component-${await componentIndex(page, 'web')}-name`)).toHaveValue('e2e-web-renamed');
+  await expect(page.getByTestId(`component-${await componentIndex(page, 'cache')}-region`)).toHaveValue('eu-central-1');
+  await expect(page.getByTestId('message')).toHaveValue('');
+  await expect(page.getByTestId('save')).toHaveText('Save version 6');
+  await expect(page.getByTestId('save')).toBeDisabled();
+  expect((await versionsOf(page)).map((v) => v.number)).toEqual([5, 4, 3, 2, 1]);
 });
 
 test('archive hides it from the live list; restore brings it back', async ({ page }) => {

@@ -1,21 +1,30 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { TBlueprintGraph } from '@dharma/db/blueprint-graph';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
-import type { TBlueprintDetail } from '../../lib/api-types';
-import { checkMeta, focusFirstInvalid, validateBlueprintForm } from '../../lib/blueprint-form';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import type { TBlueprintDetail, TRouterInputs } from '../../lib/api-types';
+import { checkMeta, focusFirstInvalid, submitFailure, validateBlueprintForm } from '../../lib/blueprint-form';
 import { isMissing, toApiError, type TFieldIssue } from '../../lib/errors';
+import { formMatchesGraph, loadedGraphJson } from '../../lib/graph-compare';
+import { announceNavigation } from '../../lib/navigation-events';
 import { graphToForm, issuesAt, type TGraphForm } from '../../lib/graph-form';
+import { rebaseForm } from '../../lib/rebase-form';
 import { canEditBlueprint } from '../../lib/roles';
-import { useTRPC } from '../../lib/trpc/client';
+import { keyedMutation, useTRPC, useTRPCClient } from '../../lib/trpc/client';
+import { useSubmissionKey } from '../../lib/use-submission-key';
 import { useSessionUser } from '../shell/session-context';
+import { UnsavedChangesGuard } from '../shell/unsaved-changes-guard';
 import { Field } from '../ui/field';
 import { ErrorState, NotFoundState, SkeletonBlock } from '../ui/states';
 import { BlueprintHeader } from './blueprint-header';
+import { ConflictPanel } from './conflict-panel';
 import { DescriptionField } from './description-field';
 import { FormIssues } from './form-issues';
 import { GraphEditor } from './graph-editor';
+
+type TSaveInput = TRouterInputs['blueprints']['saveVersion'];
 
 export function EditBlueprint({ id }: { id: string }) {
   const trpc = useTRPC();
@@ -44,70 +53,150 @@ export function EditBlueprint({ id }: { id: string }) {
       </div>
     );
   }
-  // A new current version (after "reload") starts a fresh form on top of it.
-  return <EditForm key={`${b.id}:${b.currentVersion}`} blueprint={b} onReload={() => void bp.refetch()} reloading={bp.isFetching} />;
+  // Keyed by the blueprint only: a newer version arriving (after a conflict) must never reset what the user typed.
+  return <EditForm key={b.id} latest={b} loadingLatest={bp.isFetching} onReloadLatest={() => void bp.refetch()} />;
 }
 
-function EditForm({ blueprint: b, onReload, reloading }: { blueprint: TBlueprintDetail; onReload: () => void; reloading: boolean }) {
+/** The version an edit builds on: what Save compares against and sends as `baseVersion`. */
+interface TBase {
+  version: number;
+  graph: TBlueprintGraph;
+  name: string;
+  description: string;
+}
+const baseOf = (b: TBlueprintDetail): TBase => ({ version: b.currentVersion, graph: b.graph, name: b.name, description: b.description });
+
+function EditForm({ latest, loadingLatest, onReloadLatest }: { latest: TBlueprintDetail; loadingLatest: boolean; onReloadLatest: () => void }) {
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const qc = useQueryClient();
   const router = useRouter();
-  const [name, setName] = useState(b.name);
-  const [description, setDescription] = useState(b.description);
+  const id = latest.id;
+  const [base, setBase] = useState<TBase>(() => baseOf(latest));
+  const [name, setName] = useState(latest.name);
+  const [description, setDescription] = useState(latest.description);
   const [message, setMessage] = useState('');
-  const [form, setForm] = useState<TGraphForm>(() => graphToForm(b.graph));
+  const [form, setForm] = useState<TGraphForm>(() => graphToForm(latest.graph));
   const [issues, setIssues] = useState<TFieldIssue[]>([]);
   const [failure, setFailure] = useState<string | null>(null);
-  const [conflict, setConflict] = useState<string | null>(null);
+  const [conflict, setConflict] = useState(false);
+  const [rebased, setRebased] = useState<{ from: number; to: number; conflicts: string[] } | null>(null);
+  const [saved, setSaved] = useState(false);
 
-  const save = useMutation(
-    trpc.blueprints.saveVersion.mutationOptions({
+  const baseJson = useMemo(() => loadedGraphJson(base.graph), [base.graph]);
+  const graphUnchanged = useMemo(() => formMatchesGraph(form, baseJson), [form, baseJson]);
+  const designChanged = !graphUnchanged || name.trim() !== base.name || description.trim() !== base.description;
+  const dirty = !saved && (designChanged || message.trim() !== '');
+  const saveLabel = `Save version ${base.version + 1}`;
+
+  const submission = useSubmissionKey();
+  useEffect(() => submission.renew(), [submission, name, description, message, form, base.version]);
+
+  const save = useMutation({
+    ...trpc.blueprints.saveVersion.mutationOptions({
       onSuccess: async ({ version }) => {
+        submission.renew();
+        setSaved(true);
         await qc.invalidateQueries({ queryKey: trpc.blueprints.pathKey() });
-        router.push(`/blueprints/${b.id}?tab=versions&saved=${version}`);
+        announceNavigation();
+        router.push(`/blueprints/${id}?tab=versions&saved=${version}`);
       },
       onError: (error) => {
         const e = toApiError(error);
         if (e.code === 'CONFLICT' && e.issues.some((i) => i.field === 'baseVersion')) {
-          setConflict(/version (\d+)/.exec(e.message)?.[1] ?? 'a newer version');
+          setConflict(true);
+          setRebased(null);
+          // The panel compares against the newest version: fetch it (the form is keyed so it survives the refetch).
+          void qc.invalidateQueries({ queryKey: trpc.blueprints.byId.queryKey({ id }) });
           return;
         }
-        setIssues(e.issues);
-        setFailure(e.message);
+        const { message: text, issues: found } = submitFailure(error, saveLabel);
+        setIssues(found);
+        setFailure(text);
         focusFirstInvalid();
       },
     }),
-  );
+    mutationFn: (input: TSaveInput) => client.blueprints.saveVersion.mutate(input, keyedMutation(submission.take())),
+  });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (!designChanged) return;
     setFailure(null);
     const meta = checkMeta({ name, description, message }, { messageRequired: true });
     const graph = validateBlueprintForm(meta, form, setIssues);
     if (!graph) return;
     save.mutate({
-      id: b.id,
-      baseVersion: b.currentVersion,
+      id,
+      baseVersion: base.version,
       graph,
       message: message.trim(),
-      ...(name.trim() !== b.name ? { name: name.trim() } : {}),
-      ...(description.trim() !== b.description ? { description: description.trim() } : {}),
+      ...(name.trim() !== base.name ? { name: name.trim() } : {}),
+      ...(description.trim() !== base.description ? { description: description.trim() } : {}),
     });
+  };
+
+  const applyOnLatest = (newest: TBlueprintDetail) => {
+    const merged = rebaseForm({
+      base: { form: graphToForm(base.graph), name: base.name, description: base.description },
+      mine: { form, name, description },
+      theirs: { form: graphToForm(newest.graph), name: newest.name, description: newest.description, version: newest.currentVersion },
+    });
+    setForm(merged.form);
+    setName(merged.name);
+    setDescription(merged.description);
+    setRebased({ from: base.version, to: newest.currentVersion, conflicts: merged.conflicts });
+    setBase(baseOf(newest));
+    setConflict(false);
+    setIssues([]);
+    setFailure(null);
+  };
+
+  const discardForLatest = (newest: TBlueprintDetail) => {
+    setForm(graphToForm(newest.graph));
+    setName(newest.name);
+    setDescription(newest.description);
+    setMessage('');
+    setBase(baseOf(newest));
+    setConflict(false);
+    setRebased(null);
+    setIssues([]);
+    setFailure(null);
   };
 
   const err = (k: string) => issuesAt(issues, k);
   return (
     <form className="stack" onSubmit={submit} noValidate data-testid="edit-form">
-      <BlueprintHeader blueprint={b} crumb="Edit" />
+      <UnsavedChangesGuard dirty={dirty} what="your edits to this blueprint" />
+      <BlueprintHeader blueprint={latest} crumb="Edit" />
       {conflict && (
-        <div className="alert alert-warning row" role="alert" data-testid="conflict">
-          <span>
-            <strong>Someone saved version {conflict} meanwhile — reload.</strong> You started from v{b.currentVersion}. Reloading discards your edits here.
-          </span>
-          <span className="spacer" />
-          <button type="button" className="btn btn-sm" onClick={onReload} disabled={reloading} data-testid="conflict-reload">
-            {reloading ? 'Reloading…' : 'Reload'}
-          </button>
+        <ConflictPanel
+          blueprintId={id}
+          baseVersion={base.version}
+          latest={latest}
+          loadingLatest={loadingLatest}
+          onReloadLatest={onReloadLatest}
+          onApply={applyOnLatest}
+          onDiscard={discardForLatest}
+        />
+      )}
+      {rebased && (
+        <div className="alert alert-info" data-testid="rebased">
+          <strong>
+            Your edits now build on v{rebased.to} (you started from v{rebased.from}). Review them, then save version {rebased.to + 1}.
+          </strong>
+          {rebased.conflicts.length > 0 ? (
+            <>
+              <div>Where you and v{rebased.to} changed the same thing, your value was kept:</div>
+              <ul data-testid="rebase-conflicts">
+                {rebased.conflicts.map((c) => (
+                  <li key={c}>{c}</li>
+                ))}
+              </ul>
+            </>
+          ) : (
+            <div>No change of yours overlapped with v{rebased.to}.</div>
+          )}
         </div>
       )}
       <FormIssues issues={issues} message={failure} />
@@ -117,7 +206,7 @@ function EditForm({ blueprint: b, onReload, reloading }: { blueprint: TBlueprint
           <Field label="Name" htmlFor="name" errors={err('name')}>
             <input id="name" className={err('name').length ? 'input invalid' : 'input'} value={name} onChange={(e) => setName(e.target.value)} data-testid="name" />
           </Field>
-          <Field label="Change message" htmlFor="message" errors={err('message')} hint={`Saved as version ${b.currentVersion + 1}, on top of v${b.currentVersion}.`}>
+          <Field label="Change message" htmlFor="message" errors={err('message')} hint={`Saved as version ${base.version + 1}, on top of v${base.version}.`}>
             <input
               id="message"
               className={err('message').length ? 'input invalid' : 'input'}
@@ -133,13 +222,18 @@ function EditForm({ blueprint: b, onReload, reloading }: { blueprint: TBlueprint
         </div>
       </div>
 
-      <GraphEditor form={form} onChange={setForm} issues={issues} defaultCloud={b.cloud} disabled={save.isPending} />
+      <GraphEditor form={form} onChange={setForm} issues={issues} defaultCloud={latest.cloud} disabled={save.isPending} />
 
       <div className="row">
-        <button type="submit" className="btn btn-primary" disabled={save.isPending || Boolean(conflict)} data-testid="save">
-          {save.isPending ? 'Saving…' : `Save version ${b.currentVersion + 1}`}
+        <button type="submit" className="btn btn-primary" disabled={save.isPending || conflict || !designChanged} aria-describedby={designChanged ? undefined : 'no-changes'} data-testid="save">
+          {save.isPending ? 'Saving…' : saveLabel}
         </button>
-        <Link href={`/blueprints/${b.id}`} className="btn" data-testid="cancel">
+        {!designChanged && !conflict && (
+          <span id="no-changes" className="muted small" data-testid="no-changes">
+            No changes: the design is the same as v{base.version}.
+          </span>
+        )}
+        <Link href={`/blueprints/${id}`} className="btn" data-testid="cancel">
           Cancel
         </Link>
       </div>

@@ -3,23 +3,30 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { CLOUDS } from '@dharma/db/blueprint-graph';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
-import { checkMeta, focusFirstInvalid, validateBlueprintForm } from '../../lib/blueprint-form';
-import { toApiError, type TFieldIssue } from '../../lib/errors';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { TRouterInputs } from '../../lib/api-types';
+import { checkMeta, focusFirstInvalid, submitFailure, validateBlueprintForm } from '../../lib/blueprint-form';
+import type { TFieldIssue } from '../../lib/errors';
+import { announceNavigation } from '../../lib/navigation-events';
 import { COPY_SOURCES_INPUT } from '../../lib/list-params';
 import { emptyGraphForm, graphToForm, issuesAt, type TGraphForm } from '../../lib/graph-form';
 import { canCreateBlueprint } from '../../lib/roles';
-import { useTRPC } from '../../lib/trpc/client';
+import { keyedMutation, useTRPC, useTRPCClient } from '../../lib/trpc/client';
 import { useDebounced } from '../../lib/use-debounced';
+import { useSubmissionKey } from '../../lib/use-submission-key';
 import { useSessionUser } from '../shell/session-context';
+import { UnsavedChangesGuard } from '../shell/unsaved-changes-guard';
 import { Field } from '../ui/field';
 import { ErrorState } from '../ui/states';
 import { DescriptionField } from './description-field';
 import { FormIssues } from './form-issues';
 import { GraphEditor } from './graph-editor';
 
+type TCreateInput = TRouterInputs['blueprints']['create'];
+
 export function NewBlueprint() {
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const qc = useQueryClient();
   const router = useRouter();
   const user = useSessionUser();
@@ -43,21 +50,30 @@ export function NewBlueprint() {
   const [form, setForm] = useState<TGraphForm>(emptyGraphForm);
   const [issues, setIssues] = useState<TFieldIssue[]>([]);
   const [failure, setFailure] = useState<string | null>(null);
+  const [created, setCreated] = useState(false);
+  const dirty = !created && (projectId !== '' || name !== '' || description !== '' || message !== '' || form.components.length > 0 || form.relations.length > 0);
 
-  const create = useMutation(
-    trpc.blueprints.create.mutationOptions({
+  const submission = useSubmissionKey();
+  useEffect(() => submission.renew(), [submission, projectId, name, description, cloud, message, form]);
+
+  const create = useMutation({
+    ...trpc.blueprints.create.mutationOptions({
       onSuccess: async ({ id }) => {
+        submission.renew();
+        setCreated(true);
         await qc.invalidateQueries({ queryKey: trpc.blueprints.pathKey() });
+        announceNavigation();
         router.push(`/blueprints/${id}`);
       },
       onError: (error) => {
-        const e = toApiError(error);
-        setIssues(e.issues);
-        setFailure(e.message);
+        const { message: text, issues: found } = submitFailure(error, 'Create blueprint');
+        setIssues(found);
+        setFailure(text);
         focusFirstInvalid();
       },
     }),
-  );
+    mutationFn: (input: TCreateInput) => client.blueprints.create.mutate(input, keyedMutation(submission.take())),
+  });
 
   const chooseProject = (id: string) => {
     setProjectId(id);
@@ -106,6 +122,7 @@ export function NewBlueprint() {
 
   return (
     <form className="stack" onSubmit={submit} noValidate data-testid="new-form">
+      <UnsavedChangesGuard dirty={dirty} what="this new blueprint" />
       <div className="muted small">
         <Link href="/blueprints">Blueprints</Link> / New
       </div>
