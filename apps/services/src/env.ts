@@ -73,7 +73,7 @@ export const servicesEnvShape = {
    * Load shedding, per worker: when the event loop runs this late (ms, smoothed), a growing share of new requests is
    * answered 503 with Retry-After at once instead of queueing (all of them at twice this lag); probes never are.
    */
-  OVERLOAD_LAG_MS: z.coerce.number({ error: 'must be a number' }).int().min(5).max(10_000).default(75),
+  OVERLOAD_LAG_MS: z.coerce.number({ error: 'must be a number' }).int().min(5).max(60_000).default(200),
   /** Requests one worker holds at once; beyond it new ones get 503 with Retry-After at once. */
   MAX_INFLIGHT_REQUESTS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(1_000_000).default(2000),
   /** Database calls one worker lets wait at once (pipelined or queued for a connection); beyond it, 503 at once. */

@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
+import { EnvError, envErrorLines } from '@dharma/db/env';
 import { createDeps } from './deps';
 import { loadServicesEnv, type TServicesEnv } from './env';
 import { createRequestListener } from './http';
@@ -14,7 +15,7 @@ let env: TServicesEnv;
 try {
   env = loadServicesEnv();
 } catch (error) {
-  console.error(`services: ${(error as Error).message}`);
+  for (const line of error instanceof EnvError ? envErrorLines('services', error) : [`services: ${(error as Error).message}`]) console.error(line);
   process.exit(1);
 }
 

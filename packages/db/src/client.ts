@@ -31,6 +31,10 @@ export function createDb({ url, max = 10, applicationName = 'dharma', logQuery }
     prepare: false,
     idle_timeout: 30,
     connect_timeout: 10,
+    // After a failed connection postgres.js waits before the next attempt, by default up to 20 s (3^n / 100 s, with
+    // n the failures since the last success, shared by the pool): a few seconds of PgBouncer down left a pool
+    // refusing for 20 s after it was back. At most a second instead, so service resumes within one.
+    backoff: (attempts: number) => Math.min(0.1 * attempts, 1),
     onnotice: () => {},
     connection: { application_name: applicationName },
   });

@@ -14,8 +14,13 @@ import { createCallerFactory } from '../trpc/procedures';
 /** Test-only URLs that the services themselves never read. */
 export const testEnv = parseEnv({ DATABASE_OWNER_URL: ZPostgresUrl, DATABASE_DIRECT_URL: ZPostgresUrl.optional() });
 
+/**
+ * Services dependencies for a test. Load shedding on event-loop lag is off unless a test sets OVERLOAD_LAG_MS: a
+ * busy test machine (other suites, a browser) delays timers for reasons of its own, and a test of one behaviour must
+ * not fail on another. `load-shedder.test.ts` and the overload test cover shedding itself.
+ */
 export function makeDeps(overrides: Record<string, string | undefined> = {}): TDeps {
-  return createDeps(loadServicesEnv({ ...process.env, DEV_LOGIN: 'true', ...overrides }));
+  return createDeps(loadServicesEnv({ ...process.env, DEV_LOGIN: 'true', OVERLOAD_LAG_MS: '60000', ...overrides }));
 }
 
 const callerFactory = createCallerFactory(appRouter);
