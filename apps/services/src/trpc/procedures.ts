@@ -3,7 +3,7 @@ import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { stableKey } from '@dharma/cache/key';
 import { allowedScope, type TAction, type TResource, type TRole } from '@dharma/auth/rbac';
 import { TokenError, type TAccessClaims } from '@dharma/auth/token';
-import { DomainError, isDatabaseUnavailable, pgErrorCode, type TDomainErrorCode } from '@dharma/db/errors';
+import { DatabaseBusy, DomainError, isDatabaseUnavailable, pgErrorCode, type TDomainErrorCode } from '@dharma/db/errors';
 import type { TDb } from '@dharma/db/client';
 import type { TOneStatement, TTenantTx } from '@dharma/db/tenant';
 import type { TDeps } from '../deps';
@@ -27,6 +27,9 @@ const DOMAIN_TO_TRPC: Record<TDomainErrorCode, TRPC_ERROR_CODE_KEY> = {
  * (503 that says so). Undefined for anything else.
  */
 function unavailable(cause: unknown): TRPCError | undefined {
+  if (cause instanceof DatabaseBusy) {
+    return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the service is overloaded (too many database calls waiting); nothing was done: retry shortly', cause });
+  }
   if (isDatabaseUnavailable(cause)) {
     return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the database is unavailable right now; retry shortly (a write may have been applied: retry it with the same Idempotency-Key)', cause });
   }
