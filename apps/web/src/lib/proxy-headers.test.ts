@@ -3,16 +3,14 @@ import { newIdempotencyKey } from './idempotency';
 import { upstreamHeaders } from './proxy-headers';
 
 describe('upstreamHeaders', () => {
-  it('forwards the Idempotency-Key, the request id and the content type, and adds the token', () => {
+  it('forwards the Idempotency-Key, the request id and the content type, adds the token, and drops the rest', () => {
     const key = newIdempotencyKey();
     const out = upstreamHeaders(new Headers({ 'Idempotency-Key': key, 'x-request-id': 'abc-1', 'content-type': 'application/json', cookie: 'x=1' }), 'tok');
-    expect(out.error).toBeNull();
-    expect(Object.fromEntries(out.headers!.entries())).toEqual({ 'idempotency-key': key, 'x-request-id': 'abc-1', 'content-type': 'application/json', authorization: 'Bearer tok' });
+    expect(Object.fromEntries(out.entries())).toEqual({ 'idempotency-key': key, 'x-request-id': 'abc-1', 'content-type': 'application/json', authorization: 'Bearer tok' });
   });
 
-  it('refuses a malformed key with a message naming the header, and sends no key when there is none', () => {
-    expect(upstreamHeaders(new Headers({ 'idempotency-key': 'a b' }), null)).toEqual({ headers: null, error: expect.stringMatching(/^Idempotency-Key header: /) });
-    expect(upstreamHeaders(new Headers(), null).headers?.has('idempotency-key')).toBe(false);
+  it('sends no key when the request has none', () => {
+    expect(upstreamHeaders(new Headers(), null).has('idempotency-key')).toBe(false);
   });
 
   it('makes version 4 UUIDs', () => {

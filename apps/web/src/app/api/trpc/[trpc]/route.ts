@@ -17,8 +17,7 @@ async function forward(req: NextRequest): Promise<Response> {
   const path = url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length) : '';
   const target = `${env.SERVICES_URL}/trpc/${path}${url.search}`;
 
-  const { headers, error } = upstreamHeaders(req.headers, await readToken());
-  if (error !== null) return failed(path, url.searchParams.has('batch'), error, 'BAD_REQUEST', 400);
+  const headers = upstreamHeaders(req.headers, await readToken());
 
   let upstream: Response;
   try {
@@ -44,15 +43,10 @@ async function forward(req: NextRequest): Promise<Response> {
 /** The services did not answer: reply in tRPC's error shape so the console shows a message, not a parse error. */
 function unreachable(path: string, batch: boolean, error: unknown): Response {
   const message = `the services at ${env.SERVICES_URL} did not answer (${(error as Error)?.message ?? String(error)})`;
-  return failed(path, batch, message, 'BAD_GATEWAY', 502);
-}
-
-/** An error answered by the proxy itself, in tRPC's shape (one per procedure of a batch). */
-function failed(path: string, batch: boolean, message: string, code: 'BAD_GATEWAY' | 'BAD_REQUEST', httpStatus: number): Response {
-  const rpcCode = httpStatus === 400 ? -32600 : -32603;
-  const one = (p: string) => ({ error: { message, code: rpcCode, data: { code, httpStatus, path: p } } });
-  const body = batch ? path.split(',').map(one) : one(path);
-  return Response.json(body, { status: httpStatus, headers: { 'cache-control': 'no-store' } });
+  const one = (p: string) => ({ error: { message, code: -32603, data: { code: 'BAD_GATEWAY', httpStatus: 502, path: p } } });
+  const procedures = path.split(',');
+  const body = batch ? procedures.map(one) : one(path);
+  return Response.json(body, { status: 502, headers: { 'cache-control': 'no-store' } });
 }
 
 export const GET = forward;
