@@ -30,6 +30,7 @@ export function BlueprintDetail({ id }: { id: string }) {
   const tab: TTab = TABS.find((t) => t === tabParam) ?? 'components';
   const setTab = (t: TTab) => router.replace(`/blueprints/${id}${t === 'components' ? '' : `?tab=${t}`}`, { scroll: false });
   const saved = params.get('saved');
+  const updated = params.get('updated');
 
   const invalidate = () => qc.invalidateQueries({ queryKey: trpc.blueprints.pathKey() });
   const archive = useMutation(trpc.blueprints.archive.mutationOptions({ onSuccess: async () => { setConfirming(null); await invalidate(); } }));
@@ -74,6 +75,11 @@ export function BlueprintDetail({ id }: { id: string }) {
       {saved && Number(saved) === b.currentVersion && (
         <div className="alert alert-success" data-testid="saved-notice">
           Saved version {saved}.
+        </div>
+      )}
+      {updated && Number(updated) === b.currentVersion && (
+        <div className="alert alert-success" data-testid="updated-notice">
+          Saved the name and description. The design did not change, so it is still version {updated}.
         </div>
       )}
 

@@ -82,24 +82,33 @@ function EditForm({ latest, loadingLatest, onReloadLatest }: { latest: TBlueprin
   const [conflict, setConflict] = useState(false);
   const [rebased, setRebased] = useState<{ from: number; to: number; conflicts: string[] } | null>(null);
   const [saved, setSaved] = useState(false);
+  // The server found nothing to save: kept with the form it was said about, so it disappears with the next edit.
+  const [unchanged, setUnchanged] = useState<{ version: number; form: TGraphForm; name: string; description: string } | null>(null);
 
   const baseJson = useMemo(() => loadedGraphJson(base.graph), [base.graph]);
   const graphUnchanged = useMemo(() => formMatchesGraph(form, baseJson), [form, baseJson]);
   const designChanged = !graphUnchanged || name.trim() !== base.name || description.trim() !== base.description;
   const dirty = !saved && (designChanged || message.trim() !== '');
-  const saveLabel = `Save version ${base.version + 1}`;
+  // The services keep a graph-identical save in the current version (only its name or description change), so the
+  // button says what a save will do.
+  const detailsOnly = graphUnchanged && designChanged;
+  const saveLabel = detailsOnly ? 'Save name and description' : `Save version ${base.version + 1}`;
 
   const submission = useSubmissionKey();
   useEffect(() => submission.renew(), [submission, name, description, message, form, base.version]);
 
   const save = useMutation({
     ...trpc.blueprints.saveVersion.mutationOptions({
-      onSuccess: async ({ version }) => {
+      onSuccess: async ({ version, unchanged: same }) => {
         submission.renew();
+        if (same) {
+          setUnchanged({ version, form, name, description });
+          return;
+        }
         setSaved(true);
         await qc.invalidateQueries({ queryKey: trpc.blueprints.pathKey() });
         announceNavigation();
-        router.push(`/blueprints/${id}?tab=versions&saved=${version}`);
+        router.push(version === base.version ? `/blueprints/${id}?updated=${version}` : `/blueprints/${id}?tab=versions&saved=${version}`);
       },
       onError: (error) => {
         const e = toApiError(error);
@@ -199,6 +208,11 @@ function EditForm({ latest, loadingLatest, onReloadLatest }: { latest: TBlueprin
           )}
         </div>
       )}
+      {unchanged && unchanged.form === form && unchanged.name === name && unchanged.description === description && (
+        <div className="alert alert-info" role="status" data-testid="unchanged-notice">
+          No changes: version {unchanged.version} already has this design. Nothing was saved.
+        </div>
+      )}
       <FormIssues issues={issues} message={failure} />
 
       <div className="card card-body">
@@ -206,7 +220,7 @@ function EditForm({ latest, loadingLatest, onReloadLatest }: { latest: TBlueprin
           <Field label="Name" htmlFor="name" errors={err('name')}>
             <input id="name" className={err('name').length ? 'input invalid' : 'input'} value={name} onChange={(e) => setName(e.target.value)} data-testid="name" />
           </Field>
-          <Field label="Change message" htmlFor="message" errors={err('message')} hint={`Saved as version ${base.version + 1}, on top of v${base.version}.`}>
+          <Field label="Change message" htmlFor="message" errors={err('message')} hint={detailsOnly ? `The design is unchanged: v${base.version} keeps it, with the new name and description.` : `Saved as version ${base.version + 1}, on top of v${base.version}.`}>
             <input
               id="message"
               className={err('message').length ? 'input invalid' : 'input'}
