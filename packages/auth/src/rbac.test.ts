@@ -4,7 +4,12 @@ import { allowedScope, scopeCovers } from './rbac';
 describe('allowedScope', () => {
   it('gives admins every action through manage', () => {
     expect(allowedScope(['admin'], 'blueprint', 'delete')).toBe('tenant');
-    expect(allowedScope(['admin'], 'system', 'read')).toBe('tenant');
+  });
+  it('gives only admins the platform figures (system at global scope); other readers stay in their tenant', () => {
+    expect(allowedScope(['admin'], 'system', 'read')).toBe('global');
+    expect(allowedScope(['admin'], 'system', 'update')).toBe('tenant');
+    expect(allowedScope(['sre'], 'system', 'read')).toBe('tenant');
+    expect(allowedScope(['viewer'], 'system', 'read')).toBeNull();
   });
   it('keeps viewers read-only', () => {
     expect(allowedScope(['viewer'], 'blueprint', 'read')).toBe('tenant');

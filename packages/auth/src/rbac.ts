@@ -25,7 +25,9 @@ type TGrant = readonly [TResource | '*', TAction, TScope];
 const READ_ALL: TGrant = ['*', 'read', 'tenant'];
 
 export const ROLE_GRANTS: Record<TRole, readonly TGrant[]> = {
-  admin: [['*', 'manage', 'tenant']],
+  // `system` at global scope: the process-wide figures (every tenant's traffic, PgBouncer, Redis) are the platform's,
+  // not one tenant's. Everyone else reading `system` sees their own tenant's figures only.
+  admin: [['*', 'manage', 'tenant'], ['system', 'read', 'global']],
   enterprise_architect: [
     READ_ALL,
     ['blueprint', 'manage', 'tenant'], ['project', 'manage', 'tenant'], ['policy', 'manage', 'tenant'],

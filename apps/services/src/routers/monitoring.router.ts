@@ -1,8 +1,12 @@
+import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { TNearStats } from '@dharma/cache/near-cache';
-import { permission, router } from '../trpc/procedures';
+import { figuresDenial, type TFigures } from '../domain/monitoring/access';
+import { tenantUsageQueries, toTenantUsage } from '../domain/monitoring/tenant-usage';
+import { router, tenantProcedure } from '../trpc/procedures';
 
 const ZNullableNumber = z.number().nullable();
+const ZCount = z.number().int().min(0);
 
 const ZSystemStats = z.object({
   at: z.string(),
@@ -35,14 +39,50 @@ const ZSystemStats = z.object({
   }),
 });
 
+const ZTenantStats = z.object({
+  at: z.string(),
+  tenant: z.object({ slug: z.string() }),
+  blueprints: z.object({
+    live: ZCount,
+    archived: ZCount,
+    draft: ZCount,
+    review: ZCount,
+    approved: ZCount,
+    deprecated: ZCount,
+    /** Components in the current versions of the live blueprints. */
+    components: ZCount,
+  }),
+  versions: z.object({ last24h: ZCount, last7d: ZCount }),
+  projects: ZCount,
+  members: ZCount,
+});
+
 const nearOf = (n: TNearStats | undefined) => (n === undefined ? null : { tracking: n.tracking, hits: n.hits, misses: n.misses, entries: n.entries, bytes: n.bytes });
 
+/** Guarantees the caller may see these figures (domain/monitoring/access.ts); the refusal names the permission. */
+const figures = (kind: TFigures) =>
+  tenantProcedure.use(({ ctx, next }) => {
+    const denial = figuresDenial(ctx.user.roles, kind);
+    if (denial) throw new TRPCError({ code: 'FORBIDDEN', message: denial });
+    return next();
+  });
+
 /**
- * Live figures for the System page, this process's view: request rate, p95 and error rates over the last 10 s, and
- * the pools and cache. Never cached: the point is to watch them move.
+ * Live figures for the System page, never cached (the point is to watch them move). `tenant`: the caller's own
+ * tenant, read under its row-level security. `system`: the platform as this services process sees it (request
+ * rate, p95 and error rates over the last 10 s, pools and caches), which mixes every tenant's traffic and so is
+ * only for roles that may read `system` at global scope.
  */
 export const monitoringRouter = router({
-  system: permission('system', 'read')
+  tenant: figures('tenant')
+    .output(ZTenantStats)
+    .query(async ({ ctx }) => {
+      const now = new Date();
+      const rows = await ctx.read((db) => tenantUsageQueries(db, { tenantId: ctx.tenant.id, now }));
+      return { at: now.toISOString(), tenant: { slug: ctx.tenant.slug }, ...toTenantUsage(rows) };
+    }),
+
+  system: figures('platform')
     .output(ZSystemStats)
     .query(async ({ ctx }) => {
       const { deps } = ctx;
