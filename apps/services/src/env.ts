@@ -40,6 +40,11 @@ export const servicesEnvShape = {
   CACHE_NEAR_MAX_AGE_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).max(600_000).default(10_000),
   CACHE_TTL_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(3600).default(60),
   CACHE_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(5).max(5000).default(100),
+  /**
+   * Answer single (unbatched) calls of every procedure without tRPC's Node adapter, through the procedure itself
+   * (`front-calls.ts`; same bodies, statuses and headers). Off sends them all through the adapter.
+   */
+  FRONT_CALLS: ZBool.default(true),
   /** Comma-separated router names this process serves (for example `blueprints,projects`); default all. */
   SERVICES: z
     .string()

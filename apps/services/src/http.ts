@@ -3,7 +3,8 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { TDeps } from './deps';
 import { createFrontCache } from './front-cache';
 import { appRouter, cachedReadSpecs } from './routers/app.router';
-import { cacheHeader, contextFromHeaders } from './trpc/context';
+import { contextFromHeaders } from './trpc/context';
+import { createFrontCalls, metaHeaders } from './front-calls';
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms).unref())]);
@@ -52,16 +53,22 @@ export function createRequestListener(deps: TDeps): RequestListener {
       res.setHeader('x-request-id', ctx.requestId);
       return ctx;
     },
-    responseMeta: ({ ctx, errors }) => {
-      const headers: Record<string, string> = {};
-      const cache = ctx ? cacheHeader(ctx.cacheStatuses) : null;
-      if (cache) headers['x-cache'] = cache;
-      // A dependency down or the process shedding load: tell clients when to come back.
-      if (errors.some((e) => e.code === 'SERVICE_UNAVAILABLE' || e.code === 'TOO_MANY_REQUESTS')) headers['retry-after'] = retryAfter;
-      return { headers };
-    },
+    // x-cache, and Retry-After on a 503 or 429: a dependency down or the process shedding load.
+    responseMeta: ({ ctx, errors }) => ({ headers: metaHeaders(ctx, errors, retryAfter) }),
   });
   const front = createFrontCache(deps, cachedReadSpecs, failures);
+  const calls = deps.env.FRONT_CALLS ? createFrontCalls(deps, appRouter, failures) : () => false;
+  /** A call the front cache did not answer: the front call layer, else tRPC's adapter. */
+  const call = (req: IncomingMessage, res: ServerResponse) => {
+    let served: boolean | Promise<boolean>;
+    try {
+      served = calls(req, res);
+    } catch {
+      served = false; // thrown before anything was read: tRPC answers instead
+    }
+    if (served === false) return trpc(req, res);
+    if (served !== true) void served.catch(() => res.destroy());
+  };
   const { shedder } = deps;
   const finished = () => shedder.finished();
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -92,12 +99,12 @@ export function createRequestListener(deps: TDeps): RequestListener {
         served = false; // a bug in the front layer must not take the process down: tRPC answers instead
       }
       if (served === true) return;
-      if (served === false) return trpc(req, res);
+      if (served === false) return call(req, res);
       return void served.then(
         (answered) => {
-          if (!answered) trpc(req, res);
+          if (!answered) call(req, res);
         },
-        () => trpc(req, res),
+        () => call(req, res),
       );
     }
     if (url === '/healthz') return json(res, 200, { ok: true });
