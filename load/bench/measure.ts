@@ -32,14 +32,32 @@ export async function measure(
     method?: 'GET' | 'POST';
     /** A new body per request (writes need unique names). */
     body?: () => string;
+    /**
+     * A body built with a state object that the answer to the same request sees (autocannon's context, which it
+     * empties before every request): for writes that must know which request an answer belongs to.
+     */
+    perConnection?: { body: (state: Record<string, unknown>) => string; onResponse?: (status: number, body: string, state: Record<string, unknown>) => void };
   },
 ): Promise<TMeasurement> {
+  const per = opts.perConnection;
+  const sends = opts.body !== undefined || per !== undefined;
   const base = {
     url: opts.url,
-    headers: { ...opts.headers, ...(opts.body ? { 'content-type': 'application/json' } : {}) },
+    headers: { ...opts.headers, ...(sends ? { 'content-type': 'application/json' } : {}) },
     connections: opts.connections,
     method: opts.method ?? 'GET',
     ...(opts.body ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: opts.body!() }) }] } : {}),
+    ...(per
+      ? {
+          initialContext: {},
+          requests: [
+            {
+              setupRequest: (req: autocannon.Request, state: object) => ({ ...req, body: per.body(state as Record<string, unknown>) }),
+              onResponse: (status: number, body: string, state: object) => per.onResponse?.(status, body, state as Record<string, unknown>),
+            },
+          ],
+        }
+      : {}),
   };
   if (opts.warmupSeconds > 0) await autocannon({ ...base, duration: opts.warmupSeconds });
   const latencies: number[] = [];

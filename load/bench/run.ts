@@ -6,7 +6,11 @@ import { readDirectory } from '@dharma/auth/directory';
 import { signAccessToken } from '@dharma/auth/token';
 import { createDb } from '@dharma/db/client';
 import { createScratchTenant } from '@dharma/db/testing';
+import { ZBlueprintGraph } from '@dharma/db/blueprint-graph';
+import { storedGraph } from '@dharma/db/graph-hash';
 import { measure, pool, type TMeasurement } from './measure';
+import { createFunctionScript, createScript, pgbench, saveFunctionScript, saveScript, type TPgbenchResult } from './pgbench';
+import { loadScenarioFile } from '../runner/scenarios';
 import { repoRoot, startProcess, stopProcess } from './processes';
 import { servicesEnv as runnerServicesEnv } from '../runner/env';
 import { loadBenchEnv } from './env';
@@ -53,6 +57,10 @@ const procs = await Promise.all([
 ]);
 
 const results: (TMeasurement & { ratioRange: [number, number] | null })[] = [];
+/** Each write with the database's ceiling for the same rows, measured just before it. */
+const writes: { measurement: TMeasurement; ceiling: TPgbenchResult[] }[] = [];
+/** The graph writes send: the load scenarios' (three components), with a counter so every save changes it. */
+const writeGraph = (version: number) => JSON.parse(JSON.stringify(loadScenarioFile().data.graph).replaceAll('"$instanceType"', JSON.stringify(`m5.${version}xlarge`))) as unknown;
 try {
   const headers = { authorization: `Bearer ${token}` };
   const list = await fetch(`http://127.0.0.1:${ports.cached}/trpc/blueprints.list?input=${encodeURIComponent(JSON.stringify({ search: 'Three-tier web app' }))}`, { headers });
@@ -66,7 +74,6 @@ try {
   procs.push(await startProcess('bare (same body)', 'load/bench/bare-server.ts', [String(ports.bareSameBody), bodyFile], {}, `http://127.0.0.1:${ports.bareSameBody}/`));
   const listInput = encodeURIComponent(JSON.stringify({ cloud: 'aws', status: 'approved', search: 'web', pageSize: 20 }));
   let n = 0;
-  const graph = { components: [{ id: 'q', kind: 'queue', name: 'dev-bench-queue', cloud: 'aws', region: 'eu-west-1', properties: {}, tags: {} }], relations: [] };
   const reads: { name: string; url: string; headers?: Record<string, string> }[] = [
     { name: 'bare node:http (ceiling)', url: `http://127.0.0.1:${ports.bare}/` },
     { name: `bare node:http, same ${Buffer.byteLength(readFileSync(bodyFile, 'utf8'))}-byte body as byId`, url: `http://127.0.0.1:${ports.bareSameBody}/` },
@@ -92,16 +99,67 @@ try {
     const ratios = byRound[i]!.map((m, round) => m.rps / byRound[0]![round]!.rps);
     results.push({ ...pooled, ratioRange: [Math.min(...ratios), Math.max(...ratios)] });
   });
-  process.stdout.write('bench: blueprints.create (write, new blueprint + version 1 per request)… ');
-  const write = await measure('blueprints.create (write)', {
-    ...opts,
-    url: `http://127.0.0.1:${ports.cached}/trpc/blueprints.create`,
+  // Writes: the services' create and version save, each next to the database's own ceiling for the same rows,
+  // measured by pgbench through the same PgBouncer with as many clients as autocannon has connections.
+  const writeUrl = (path: string) => `http://127.0.0.1:${ports.cached}/trpc/${path}`;
+  const writeHeaders = { authorization: `Bearer ${writerToken}` };
+  const g = storedGraph(ZBlueprintGraph.parse(writeGraph(0)));
+  const vars = { tenant: scratch.tenantId, project: scratch.projectId, author: scratch.userId };
+  const writeOpts = { ...opts, warmupSeconds: 0 };
+  // One blueprint per client to save onto: pgbench's are found by name, the services' ids handed to connections.
+  const createOne = async (name: string) => {
+    const res = await fetch(writeUrl('blueprints.create'), { method: 'POST', headers: { ...writeHeaders, 'content-type': 'application/json' }, body: JSON.stringify({ projectId: scratch.projectId, name, cloud: 'aws', graph: writeGraph(0) }) });
+    if (!res.ok) throw new Error(`bench: could not create ${name}: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { result: { data: { id: string } } }).result.data.id;
+  };
+  const saveTargets: string[] = [];
+  for (let i = 0; i < connections; i++) {
+    await createOne(`pgbench-save-${i}`);
+    saveTargets.push(await createOne(`bench-save-${i}`));
+  }
+  const pg = async (name: string, script: string) => {
+    process.stdout.write(`bench: pgbench, ${name}… `);
+    const r = await pgbench(name, { url: env.DATABASE_URL, script, clients: connections, seconds: writeOpts.seconds, vars });
+    console.log(`${Math.round(r.tps)} tps, latency avg ${r.latencyAvgMs} ms, failed ${r.failed}`);
+    return r;
+  };
+  const createCeiling = [await pg('create as 5 statements (BEGIN, set_config, 2 inserts, END)', createScript(g)), await pg('create as one message (set_config + blueprint_create)', createFunctionScript(g))];
+  process.stdout.write('bench: blueprints.create (new blueprint + version 1 per request)… ');
+  const create = await measure('blueprints.create (write)', {
+    ...writeOpts,
+    url: writeUrl('blueprints.create'),
     method: 'POST',
-    headers: { authorization: `Bearer ${writerToken}` },
-    body: () => JSON.stringify({ projectId: scratch.projectId, name: `bench-${process.pid}-${n++}`, cloud: 'aws', graph }),
+    headers: writeHeaders,
+    body: () => JSON.stringify({ projectId: scratch.projectId, name: `bench-${process.pid}-${n++}`, cloud: 'aws', graph: writeGraph(0) }),
   });
-  results.push({ ...write, ratioRange: null });
-  console.log(`${Math.round(write.rps)} req/s, p95 ${write.p95} ms, errors ${write.errors}, non-2xx ${write.non2xx}`);
+  console.log(`${Math.round(create.rps)} req/s, p95 ${create.p95} ms, errors ${create.errors}, non-2xx ${create.non2xx}`);
+  const saveCeiling = [await pg('save as 6 statements (BEGIN, set_config, lock, insert, update, END)', saveScript(g)), await pg('save as one message (set_config + blueprint_save_version)', saveFunctionScript(g))];
+  process.stdout.write('bench: blueprints.saveVersion (a new version on the connection\'s own blueprint)… ');
+  // autocannon resets a connection's context before each request, so a save takes a free blueprint (each has at most
+  // one save in flight) and gives it back with the version it reached.
+  const free = saveTargets.map((target) => ({ id: target, version: 1 }));
+  const save = await measure('blueprints.saveVersion (write)', {
+    ...writeOpts,
+    url: writeUrl('blueprints.saveVersion'),
+    method: 'POST',
+    headers: writeHeaders,
+    perConnection: {
+      body: (state) => {
+        // None free only if an answer was lost (a timeout): that save then targets a version it cannot know, and
+        // its 409 is counted in the table's errors.
+        const target = free.shift() ?? { id: saveTargets[0]!, version: 0 };
+        state.target = target;
+        return JSON.stringify({ id: target.id, baseVersion: target.version, graph: writeGraph(target.version), message: `bench save ${target.version + 1}` });
+      },
+      onResponse: (status, body, state) => {
+        const target = state.target as { id: string; version: number };
+        if (status === 200) target.version = (JSON.parse(body) as { result: { data: { version: number } } }).result.data.version;
+        free.push(target);
+      },
+    },
+  });
+  console.log(`${Math.round(save.rps)} req/s, p95 ${save.p95} ms, errors ${save.errors}, non-2xx ${save.non2xx}`);
+  writes.push({ measurement: create, ceiling: createCeiling }, { measurement: save, ceiling: saveCeiling });
 } finally {
   await Promise.all(procs.map(stopProcess));
 }
@@ -121,6 +179,15 @@ const section = [
   '| target | req/s | × bare | × bare per round | p50 ms | p95 ms | p99 ms | errors |',
   '|---|---|---|---|---|---|---|---|',
   ...rows,
+  '',
+  `Writes, each against the database's own ceiling for the same rows: pgbench through the same PgBouncer, ${connections} clients, simple protocol, run just before it, once as an ORM would write (a statement per round trip) and once as the services do (one message calling the write function). The ratio is to the higher of the two.`,
+  '',
+  '| write | req/s | pgbench: statements / one message (tps) | × ceiling | p50 ms | p95 ms | p99 ms | errors |',
+  '|---|---|---|---|---|---|---|---|',
+  ...writes.map(({ measurement: m, ceiling: c }) => {
+    const best = Math.max(...c.map((r) => r.tps));
+    return `| ${m.name} | ${Math.round(m.rps).toLocaleString('en-US')} | ${c.map((r) => Math.round(r.tps).toLocaleString('en-US')).join(' / ')} | ${(m.rps / best).toFixed(2)} | ${ms(m.p50)} | ${ms(m.p95)} | ${ms(m.p99)} | ${m.errors + m.non2xx} |`;
+  }),
   '',
 ].join('\n');
 console.log(`\n${section}`);
