@@ -215,8 +215,9 @@ describe('errors', () => {
     await expect(spied("00000000-0000-0000-0000-000000000000'; select 1; --", build)).rejects.toThrow(/tenantId must be a uuid/);
     expect(build).not.toHaveBeenCalled();
     expect(unsafe).not.toHaveBeenCalled();
-    // The same spied reader does send a valid read.
+    // The same spied reader does send a valid read (and sends nothing for a build with no statement).
     await expect(spied(a.tenantId, build)).resolves.toEqual([]);
+    await expect(spied(a.tenantId, (db) => [db.execute<{ one: number }>(sql`select 1 as one`)])).resolves.toEqual([[{ one: 1 }]]);
     expect(unsafe).toHaveBeenCalledTimes(1);
   });
 });
@@ -244,5 +245,33 @@ describe('parameters that cannot be literals as they stand', () => {
   it('refuses parameters in a statement with quoted text, where a $1 could be text, not a parameter', async () => {
     const error = await rejection(readInTenant(a.tenantId, (db) => [db.execute(sql`select 'costs $1' as label, ${' || current_user || '} as v`)]));
     expect(messages(error)).toMatch(/quoted text cannot take its parameters inline/);
+  });
+});
+
+describe('reads of one tenant in the same turn share one message', () => {
+  it('sends concurrent reads of a tenant as one message per tenant, each getting its own results', async () => {
+    const unsafe = vi.fn(app.sql.unsafe);
+    const spied = createTenantReader({ options: app.sql.options, unsafe } as unknown as Sql);
+    const list = (t: TScratch, search: string) => spied(t.tenantId, (db) => listBlueprintsQueries(db, listArgs(t, { search }))).then(toBlueprintList);
+    const detail = (t: TScratch, id: string) => spied(t.tenantId, (db) => [blueprintDetailQuery(db, { id })]).then(([rows]) => toBlueprintDetail(rows));
+    const [alphaA, betaA, alphaB, detailA, detailB] = await Promise.all([list(a, 'alpha'), list(a, 'beta'), list(b, 'alpha'), detail(a, aIds.beta!), detail(b, bIds.gamma!)]);
+    expect(unsafe).toHaveBeenCalledTimes(2);
+    expect(alphaA.items.map((i) => i.id)).toEqual([aIds.alpha]);
+    expect(betaA.items.map((i) => i.id)).toEqual([aIds.beta]);
+    expect(alphaB.items.map((i) => i.id)).toEqual([bIds.alpha]);
+    expect([detailA.name, detailB.name]).toEqual(['beta', 'gamma']);
+  });
+
+  it('one read that fails fails alone: the others sharing its message are sent again and answered', async () => {
+    const unsafe = vi.fn(app.sql.unsafe);
+    const spied = createTenantReader({ options: app.sql.options, unsafe } as unknown as Sql);
+    const good = spied(a.tenantId, (db) => listBlueprintsQueries(db, listArgs(a, { search: 'alpha' }))).then(toBlueprintList);
+    // A uuid that is not one: the cast fails in Postgres, which rolls the whole message back.
+    const bad = spied(a.tenantId, (db) => [db.execute(sql`select ${'not-a-uuid'}::uuid as id`)]);
+    const [ok, failed] = await Promise.allSettled([good, bad]);
+    expect(ok.status === 'fulfilled' && ok.value.items.map((i) => i.id)).toEqual([aIds.alpha]);
+    expect(failed.status).toBe('rejected');
+    expect(pgErrorCode((failed as PromiseRejectedResult).reason)).toBe('22P02');
+    expect(unsafe).toHaveBeenCalledTimes(3);
   });
 });
