@@ -139,7 +139,7 @@ describe('invalidate when the store fails', () => {
     const other = createCache({ store, timeoutMs: 20 });
 
     setMode('hang');
-    expect(await cache.invalidate({ tenantId: 'tenant-a', tags: ['blueprint:b1'] })).toEqual({ ok: false });
+    expect(await cache.invalidate({ tenantId: 'tenant-a', tags: ['blueprint:b1'] })).toEqual({ ok: false, patched: 0 });
     expect(cache.stats()).toMatchObject({ invalidateErrors: 1, errors: 1, pendingInvalidations: 1 });
     expect(events.at(-1)).toMatchObject({ type: 'invalidate', namespace: '*' });
     expect(events.at(-1)?.error).toBeInstanceOf(Error);
@@ -171,7 +171,7 @@ describe('invalidate when the store fails', () => {
     setMode('reject');
     await cache.invalidate({ tenantId: 'tenant-a', tags: ['blueprint:b1', 'blueprints'] });
     setMode('up');
-    expect(await cache.invalidate({ tenantId: 'tenant-a', tags: ['blueprint:b1'] })).toEqual({ ok: true });
+    expect(await cache.invalidate({ tenantId: 'tenant-a', tags: ['blueprint:b1'] })).toEqual({ ok: true, patched: 0 });
     expect(cache.stats().pendingInvalidations).toBe(1);
     expect((await cache.getOrLoad(params, async () => 1)).status).toBe('miss');
   });

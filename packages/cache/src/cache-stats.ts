@@ -9,6 +9,8 @@ export type TCacheCounters = {
   loads: number;
   /** Entries reloaded ahead of readers after an invalidation (refresh-ahead); these loads are not reader misses. */
   refreshes: number;
+  /** Entries rewritten by an invalidation's patch instead of reloaded (no loader call). */
+  patches: number;
 };
 
 export type TCacheStats = TCacheCounters & {
@@ -28,7 +30,7 @@ export type TCacheStats = TCacheCounters & {
 export type TCounterName = keyof TCacheCounters;
 
 export function zeroCounters(): TCacheCounters {
-  return { hits: 0, misses: 0, errors: 0, bypass: 0, loads: 0, refreshes: 0 };
+  return { hits: 0, misses: 0, errors: 0, bypass: 0, loads: 0, refreshes: 0, patches: 0 };
 }
 
 /** Counters kept in total and per namespace. */

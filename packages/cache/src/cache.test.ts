@@ -77,7 +77,7 @@ describe('createCache on the memory store', () => {
     await cache.getOrLoad(params, async () => 'v1');
     await cache.getOrLoad({ ...params, key: 'other', tags: ['blueprint:b2'] }, async () => 'o1');
 
-    expect(await cache.invalidate({ tenantId: T1, tags: ['blueprints'] })).toEqual({ ok: true });
+    expect(await cache.invalidate({ tenantId: T1, tags: ['blueprints'] })).toEqual({ ok: true, patched: 0 });
 
     expect(await cache.getOrLoad(params, async () => 'v2')).toEqual({ value: 'v2', status: 'miss' });
     expect(await cache.getOrLoad(params, async () => 'v3')).toEqual({ value: 'v2', status: 'hit' });

@@ -64,6 +64,21 @@ export type TGetOrLoadParams = {
   ttlSeconds?: number;
   /** Skip the cache entirely: no read, no write. */
   bypass?: boolean;
+  /**
+   * The read's input, as its loader takes it (not part of the key, which `key` is): kept with a recent read so that an
+   * invalidation's `patch` can derive the entry's new value from it (`TEntryPatch`).
+   */
+  input?: unknown;
+};
+
+/**
+ * With an invalidation: how a write changes entries of one namespace, so that the recently read ones are rewritten
+ * from their current value (no loader) rather than reloaded. `apply` gets an entry's input and value and returns
+ * its value after the write, or undefined when the value alone cannot tell (the entry is then reloaded).
+ */
+export type TEntryPatch = {
+  namespace: string;
+  apply: (input: unknown, value: unknown) => unknown;
 };
 
 /** What `peek` and `peekLocal` read. Treated as immutable once passed: the keys derived from it are kept per object. */
@@ -83,7 +98,12 @@ export type TCache = {
    * the answer Redis would give); undefined when only `peek` can tell. For a front layer's synchronous fast path.
    */
   peekLocal(params: TPeekParams): { json: string } | null | undefined;
-  invalidate(params: { tenantId: string; tags: readonly string[] }): Promise<{ ok: boolean }>;
+  /**
+   * Bumps the tags: entries stamped with older versions become misses. Recently read entries under them are then
+   * rewritten by `patch` where it applies (when the entry is stamped with exactly the versions before this bump, so
+   * no other write is missing from it), else reloaded ahead of readers.
+   */
+  invalidate(params: { tenantId: string; tags: readonly string[]; patch?: TEntryPatch }): Promise<{ ok: boolean; patched: number }>;
   /**
    * Loads an entry now and stores it, unless a fresh one is there: for a value a reader is about to ask for (the
    * blueprint just created). Counted as a refresh, not as a reader's hit or miss. Never throws: a failed load is
@@ -144,7 +164,7 @@ export function createCache(options: TCacheOptions): TCache {
   let invalidateErrors = 0;
   let droppedInvalidations = 0;
   const pending = createPendingBumps({
-    retry: (keys) => withTimeout('cache invalidate retry', timeoutMs, () => store.incr(keys, tagTtlMs)),
+    retry: (keys) => withTimeout('cache invalidate retry', timeoutMs, () => store.incr(keys, tagTtlMs)).then(() => undefined),
     intervalMs: invalidateRetryMs,
     maxKeys: maxPendingInvalidations,
     onDrop: (count) => {
@@ -269,7 +289,8 @@ export function createCache(options: TCacheOptions): TCache {
           ...(failed ? { error: storeError } : {}),
         });
         if (refresher && (status === 'hit' || status === 'miss')) {
-          refresher.touch(eKey, { tagKeys: tKeys, reload: () => run(p, tags, loader, 'refresh') });
+          const ttlMs = Math.min(p.ttlSeconds ?? defaultTtlSeconds, maxTtlSeconds) * 1000;
+          refresher.touch(eKey, { tagKeys: tKeys, reload: () => run(p, tags, loader, 'refresh'), namespace, input: p.input, ttlMs });
         }
       }
     }
@@ -292,23 +313,56 @@ export function createCache(options: TCacheOptions): TCache {
     }
   }
 
-  async function bump(keys: string[]): Promise<{ ok: boolean }> {
+  async function bump(keys: string[], patch?: TEntryPatch): Promise<{ ok: boolean; patched: number }> {
     const started = performance.now();
     invalidations += 1;
     const mark = pending.mark();
+    let versions: string[];
     try {
-      await withTimeout('cache invalidate', timeoutMs, () => store.incr(keys, tagTtlMs));
+      versions = await withTimeout('cache invalidate', timeoutMs, () => store.incr(keys, tagTtlMs));
       pending.settled(keys, mark);
-      refresher?.bumped(keys);
-      emit({ type: 'invalidate', namespace: '*', durationMs: performance.now() - started });
-      return { ok: true };
     } catch (error) {
       invalidateErrors += 1;
       counters.add(null, 'errors');
       pending.add(keys);
       emit({ type: 'invalidate', namespace: '*', durationMs: performance.now() - started, error });
-      return { ok: false };
+      return { ok: false, patched: 0 };
     }
+    const patched = patch && refresher ? await patchRecent(keys, versions, patch) : new Set<string>();
+    refresher?.bumped(keys, patched);
+    emit({ type: 'invalidate', namespace: '*', durationMs: performance.now() - started });
+    return { ok: true, patched: patched.size };
+  }
+
+  /**
+   * Rewrites the recently read entries of `patch.namespace` whose tags were all bumped just now, from their stored
+   * value, stamped with the new versions. Only an entry stamped with exactly the versions before this bump (each one
+   * less) is patched: it then reflects every earlier write, and this write is the only one it lacks. Anything else
+   * (an older or newer entry, a patch that cannot tell, a store error) is left to the reload. Returns what it rewrote.
+   */
+  async function patchRecent(keys: string[], versions: string[], patch: TEntryPatch): Promise<Set<string>> {
+    const done = new Set<string>();
+    const bumpedTo = new Map(keys.map((key, i) => [key, versions[i]!]));
+    const candidates = refresher!.recentUnder(keys).filter((r) => r.namespace === patch.namespace && r.tagKeys.every((k) => bumpedTo.has(k)));
+    if (candidates.length === 0) return done;
+    try {
+      const raws = await withTimeout('cache patch read', timeoutMs, () => store.mget(candidates.map((c) => c.entryKey)));
+      await Promise.all(
+        candidates.map(async (c, i) => {
+          const entry = decodeEntry(raws[i]);
+          const next = c.tagKeys.map((k) => bumpedTo.get(k)!);
+          if (entry === null || entry.g.length !== next.length || entry.g.some((v, j) => BigInt(v) + 1n !== BigInt(next[j]!))) return;
+          const value = patch.apply(c.input, entry.json === '' ? undefined : JSON.parse(entry.json));
+          if (value === undefined) return;
+          await withTimeout('cache patch write', timeoutMs, () => store.set(c.entryKey, encodeEntry(value, next), c.ttlMs));
+          counters.add(c.namespace, 'patches');
+          done.add(c.entryKey);
+        }),
+      );
+    } catch {
+      // A store that fails now fails the reloads too; whatever was not rewritten is reloaded or missed as usual.
+    }
+    return done;
   }
 
   // A caller that passes the same parameters object again (a front layer keeps one per URL and tenant) gets the
@@ -409,8 +463,8 @@ export function createCache(options: TCacheOptions): TCache {
       assertSegment('tenantId', params.tenantId);
       for (const tag of params.tags) assertTail('tag', tag);
       const keys = [...new Set(params.tags.map((tag) => tagKey(prefix, params.tenantId, tag)))];
-      if (keys.length === 0) return Promise.resolve({ ok: true });
-      return bump(keys);
+      if (keys.length === 0) return Promise.resolve({ ok: true, patched: 0 });
+      return bump(keys, params.patch);
     },
 
     stats: () => ({

@@ -52,12 +52,13 @@ export function createMemoryStore(opts: TMemoryStoreOptions): TCacheStore {
       lru.set(key, value, { ttl: Math.max(1, Math.ceil(ttlMs)) });
     },
     async incr(keys, ttlMs) {
-      for (const key of keys) {
+      return keys.map((key) => {
         const current = lru.get(key);
         // Versions exceed 2^53, so they are counted as BigInt and kept as decimal strings, as Redis does.
-        const next = current === undefined ? BigInt(randomVersionBase()) + 1n : BigInt(current) + 1n;
-        setVersion(key, next.toString(), ttlMs);
-      }
+        const next = (current === undefined ? BigInt(randomVersionBase()) + 1n : BigInt(current) + 1n).toString();
+        setVersion(key, next, ttlMs);
+        return next;
+      });
     },
     async ensureVersions(keys, ttlMs) {
       return keys.map((key) => {

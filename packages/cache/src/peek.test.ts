@@ -69,7 +69,7 @@ describe('peekLocal on a store that holds copies', () => {
       },
       async incr(keys, ttlMs) {
         for (const key of keys) held.delete(key);
-        await inner.incr(keys, ttlMs);
+        return inner.incr(keys, ttlMs);
       },
       async set(key, value, ttlMs) {
         held.delete(key);

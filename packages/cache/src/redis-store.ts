@@ -49,6 +49,8 @@ export function createRedisStore(url: string, opts: TRedisStoreOptions = {}): TR
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     enableAutoPipelining: true,
+    // Tag versions are 62-bit: an INCR reply as a JS number would lose its last digits (2^53).
+    stringNumbers: true,
     connectTimeout: opts.connectTimeoutMs ?? 1000,
     commandTimeout: opts.commandTimeoutMs ?? 1000,
     socketTimeout: opts.socketTimeoutMs ?? 2000,
@@ -79,7 +81,8 @@ export function createRedisStore(url: string, opts: TRedisStoreOptions = {}): TR
     });
   };
 
-  const incrAll = async (keys: readonly string[], ttlMs: number): Promise<void> => {
+  /** Bumps each key and returns its new version (the INCR replies, as decimal strings). */
+  const incrAll = async (keys: readonly string[], ttlMs: number): Promise<string[]> => {
     const multi = redis.multi();
     for (const key of keys) {
       // SET NX seeds a missing version from a random base, so a recreated key never repeats an old value.
@@ -87,7 +90,8 @@ export function createRedisStore(url: string, opts: TRedisStoreOptions = {}): TR
       multi.incr(key);
       multi.pexpire(key, ttlMs);
     }
-    await execAll(multi);
+    const results = await execAll(multi);
+    return keys.map((_, i) => String(results[i * 3 + 1]));
   };
 
   const near = opts.near ? createNearCache(opts.near) : null;
@@ -126,14 +130,15 @@ export function createRedisStore(url: string, opts: TRedisStoreOptions = {}): TR
       await written([key], () => redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs))));
     },
     async incr(keys, ttlMs) {
-      if (keys.length === 0) return;
-      await written(keys, async () => {
-        await incrAll(keys, ttlMs);
+      if (keys.length === 0) return [];
+      return written(keys, async () => {
+        const versions = await incrAll(keys, ttlMs);
         // A fence for every process's near cache (whether or not this one has one): Redis queues the invalidation
         // pushes while it runs the bump and writes them out before it reads anything sent after the bump's reply.
         // When this PING's answer arrives, every push is already in its subscriber's socket, ahead of any request
         // a caller could send another process after this write returns.
         await redis.ping();
+        return versions;
       });
     },
     async ensureVersions(keys, ttlMs) {

@@ -28,6 +28,10 @@ export type TRecentRead = {
   /** The tag keys (store keys) whose bump makes this entry worth reloading. */
   tagKeys: readonly string[];
   reload: () => Promise<unknown>;
+  /** What an invalidation's patch needs to rewrite the entry instead (`TEntryPatch`): its namespace, input and TTL. */
+  namespace?: string;
+  input?: unknown;
+  ttlMs?: number;
 };
 
 export function createRefreshAhead(options: TRefreshAheadOptions, now: () => number = Date.now) {
@@ -98,8 +102,20 @@ export function createRefreshAhead(options: TRefreshAheadOptions, now: () => num
         reloadedAt.delete(oldest);
       }
     },
-    /** Queues a reload of every recently read entry under one of `tagKeys`. */
-    bumped(tagKeys: readonly string[]): number {
+    /** The recently read entries under one of `tagKeys` (within the window), with their entry keys. */
+    recentUnder(tagKeys: readonly string[]): (TRecentRead & { entryKey: string; namespace: string; ttlMs: number })[] {
+      const bumpedKeys = new Set(tagKeys);
+      const since = now() - windowMs;
+      const out: (TRecentRead & { entryKey: string; namespace: string; ttlMs: number })[] = [];
+      for (const [entryKey, read] of recent) {
+        if (read.at >= since && read.namespace !== undefined && read.ttlMs !== undefined && read.tagKeys.some((k) => bumpedKeys.has(k))) {
+          out.push({ ...read, entryKey, namespace: read.namespace, ttlMs: read.ttlMs });
+        }
+      }
+      return out;
+    },
+    /** Queues a reload of every recently read entry under one of `tagKeys`, but those in `done` (patched already). */
+    bumped(tagKeys: readonly string[], done: ReadonlySet<string> = new Set()): number {
       const bumpedKeys = new Set(tagKeys);
       const since = now() - windowMs;
       let count = 0;
@@ -109,7 +125,7 @@ export function createRefreshAhead(options: TRefreshAheadOptions, now: () => num
           reloadedAt.delete(entryKey);
           continue;
         }
-        if (read.tagKeys.some((k) => bumpedKeys.has(k)) && enqueue(entryKey, read.reload)) count += 1;
+        if (!done.has(entryKey) && read.tagKeys.some((k) => bumpedKeys.has(k)) && enqueue(entryKey, read.reload)) count += 1;
       }
       pump();
       return count;

@@ -37,7 +37,7 @@ export interface TCacheStore {
   nearStats?(): TNearStats;
   set(key: string, value: string, ttlMs: number): Promise<void>;
   /** Bumps each tag version (atomically per key) and refreshes its TTL. */
-  incr(keys: string[], ttlMs: number): Promise<void>;
+  incr(keys: string[], ttlMs: number): Promise<string[]>;
   /** Returns each version, first creating missing ones from a random base (with `ttlMs`); atomic per key. */
   ensureVersions(keys: string[], ttlMs: number): Promise<string[]>;
   /** Never rejects: a store that cannot answer reports `connected: false`. */

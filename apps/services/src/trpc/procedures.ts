@@ -1,5 +1,6 @@
 import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import type { TEntryPatch } from '@dharma/cache/cache';
 import { stableKey } from '@dharma/cache/key';
 import { allowedScope, type TAction, type TResource, type TRole } from '@dharma/auth/rbac';
 import { TokenError, type TAccessClaims } from '@dharma/auth/token';
@@ -90,8 +91,11 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
 export interface TTenantCache {
   /** Cache-aside read, keyed by tenant + procedure path + input, invalidated by `tags`. */
   read<T>(opts: { path: string; input: unknown; key?: string; tags: string[]; ttlSeconds?: number }, loader: () => Promise<T>): Promise<T>;
-  /** Bump tags after a committed mutation: every read stamped with an older version becomes a miss. */
-  invalidate(tags: string[]): Promise<void>;
+  /**
+   * Bump tags after a committed mutation: every read stamped with an older version becomes a miss. With a patch,
+   * recently read entries it applies to are rewritten from their current value instead of reloaded (`TEntryPatch`).
+   */
+  invalidate(tags: string[], patch?: TEntryPatch): Promise<void>;
   /** Load and store an entry a reader is about to ask for, off the request (never throws). */
   warm(opts: { path: string; input: unknown; tags: string[]; ttlSeconds?: number }, loader: () => Promise<unknown>): Promise<void>;
 }
@@ -116,14 +120,14 @@ export function tenantScope(deps: TDeps, tenant: { id: string; slug: string }, c
   const cache: TTenantCache = {
     async read({ path, input, key, tags, ttlSeconds }, loader) {
       const { value, status } = await deps.cache.getOrLoad(
-        { tenantId, namespace: path, key: key ?? stableKey(input), tags, ttlSeconds, bypass: !deps.env.CACHE_ENABLED },
+        { tenantId, namespace: path, key: key ?? stableKey(input), tags, ttlSeconds, bypass: !deps.env.CACHE_ENABLED, input },
         loader,
       );
       cacheStatuses.push(status);
       return value;
     },
-    async invalidate(tags) {
-      await deps.cache.invalidate({ tenantId, tags });
+    async invalidate(tags, patch) {
+      await deps.cache.invalidate({ tenantId, tags, ...(patch ? { patch } : {}) });
     },
     async warm({ path, input, tags, ttlSeconds }, loader) {
       if (!deps.env.CACHE_ENABLED) return;

@@ -1,3 +1,4 @@
+import type { TEntryPatch } from '@dharma/cache/cache';
 import { IdempotencyRace, isDatabaseUnavailable } from '@dharma/db/errors';
 import type { TDeps } from '../deps';
 import type { TTenantCache } from './procedures';
@@ -9,6 +10,8 @@ interface TWrite<T> {
   mapError: (error: unknown) => unknown;
   /** The cache tags the committed write makes stale, or, given undefined, those it may have made stale when its outcome is unknown. */
   tags: (result: T | undefined) => string[];
+  /** How the committed write changes cached entries that can be rewritten rather than reloaded (`TEntryPatch`). */
+  patch?: (result: T) => TEntryPatch | undefined;
 }
 
 /**
@@ -36,7 +39,7 @@ export async function writeOnce<T>(ctx: { cache: TTenantCache; deps: TDeps }, wr
     throw error;
   }
   const tags = write.tags(result);
-  if (tags.length > 0) await ctx.cache.invalidate(tags);
+  if (tags.length > 0) await ctx.cache.invalidate(tags, write.patch?.(result));
   return result;
 }
 

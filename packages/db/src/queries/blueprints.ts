@@ -86,6 +86,29 @@ function toSummary(r: TSummaryRow): TBlueprintSummary {
   };
 }
 
+/** Blueprint list rows (the summary of each, current version's counts, project and author names) matching `filter`. */
+function summaries(tx: TExecutor, filter: SQL | undefined) {
+  return tx
+    .select(summaryColumns)
+    .from(blueprints)
+    .innerJoin(projects, and(eq(projects.tenantId, blueprints.tenantId), eq(projects.id, blueprints.projectId)))
+    .innerJoin(blueprintVersions, and(eq(blueprintVersions.blueprintId, blueprints.id), eq(blueprintVersions.number, blueprints.currentVersion)))
+    .leftJoin(users, eq(users.id, blueprints.createdBy))
+    .where(filter);
+}
+
+/**
+ * The list row of one live blueprint as a list page shows it, by id or, for a create whose id is not known yet, by
+ * project and name (unique among live blueprints): sent in the same message after a write, it reads the write's
+ * result, and the cache patches list pages with it instead of reading them again (`toSummaryRow`).
+ */
+export function summaryStatement(tx: TExecutor, by: { tenantId: string } & ({ id: string } | { projectId: string; name: string })) {
+  const match = 'id' in by ? eq(blueprints.id, by.id) : and(eq(blueprints.projectId, by.projectId), sql`lower(${blueprints.name}) = lower(${by.name})`, isNull(blueprints.archivedAt));
+  return summaries(tx, and(eq(blueprints.tenantId, by.tenantId), match));
+}
+
+export const toSummaryRow = (rows: readonly TSummaryRow[]): TBlueprintSummary | null => (rows[0] ? toSummary(rows[0]) : null);
+
 /** Escapes LIKE wildcards so a search for "50%" means the characters, not a pattern. */
 const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -105,13 +128,7 @@ export function listBlueprintsQueries(tx: TExecutor, args: TListBlueprintsArgs) 
   const filter = and(...where);
 
   return [
-    tx
-      .select(summaryColumns)
-      .from(blueprints)
-      .innerJoin(projects, and(eq(projects.tenantId, blueprints.tenantId), eq(projects.id, blueprints.projectId)))
-      .innerJoin(blueprintVersions, and(eq(blueprintVersions.blueprintId, blueprints.id), eq(blueprintVersions.number, blueprints.currentVersion)))
-      .leftJoin(users, eq(users.id, blueprints.createdBy))
-      .where(filter)
+    summaries(tx, filter)
       .orderBy(desc(blueprints.updatedAt), desc(blueprints.id))
       .limit(args.pageSize)
       .offset((args.page - 1) * args.pageSize),

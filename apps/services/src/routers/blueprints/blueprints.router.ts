@@ -3,8 +3,11 @@ import { z } from 'zod';
 import { requiredOwner, scopeCovers } from '@dharma/auth/rbac';
 import {
   blueprintDetailQuery, blueprintWriteError, createBlueprintStatement, getBlueprintOwner, listBlueprintsQueries, saveVersionStatement, setBlueprintArchived,
-  toBlueprintDetail, toBlueprintList, toCreatedBlueprint, toSavedVersion, type TBlueprintListPlace,
+  summaryStatement, toBlueprintDetail, toBlueprintList, toCreatedBlueprint, toSavedVersion, toSummaryRow, type TBlueprintListPlace,
+  type TBlueprintSummary,
 } from '@dharma/db/queries/blueprints';
+import type { TEntryPatch } from '@dharma/cache/cache';
+import { patchListPage, type TListChange, type TListFilter, type TListPage } from '../../domain/blueprints/list-patch';
 import { getBlueprintVersion, listBlueprintVersions } from '@dharma/db/queries/blueprint-versions';
 import type { TTenantTx } from '@dharma/db/tenant';
 import { diffGraphs } from '../../domain/blueprints/diff';
@@ -54,6 +57,15 @@ const ZDiffOutput = z.object({
   to: ZVersionSummary,
   diff: z.custom<ReturnType<typeof diffGraphs>>(),
 });
+
+/**
+ * How a create or a save changes cached list pages: the written row put in place on each first page whose filters it
+ * matches (`patchListPage`), so a write does not send every list its tags reach back to the database.
+ */
+function listPatch(kind: TListChange['kind'], row: TBlueprintSummary | null): TEntryPatch | undefined {
+  if (!row) return undefined;
+  return { namespace: 'blueprints.list', apply: (input, value) => patchListPage(input as TListFilter, value as TListPage, { kind, row }) };
+}
 
 /** Archive (true) or restore (false): same permission, ownership rule and invalidation, one event each. */
 function setArchived(archived: boolean) {
@@ -119,13 +131,19 @@ export const blueprintsRouter = router({
     .input(ZCreateBlueprintInput)
     .output(z.object({ id: z.string(), version: z.number(), replayed: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
-      const args = { tenantId: ctx.tenant.id, authorId: ctx.user.id, ...input, idempotencyKey: idempotencyKey(ctx) };
+      const tenantId = ctx.tenant.id;
+      const args = { tenantId, authorId: ctx.user.id, ...input, idempotencyKey: idempotencyKey(ctx) };
       const place = { projectId: input.projectId, cloud: input.cloud, status: 'draft' as const };
-      const created = await writeOnce(ctx, {
-        run: async () => toCreatedBlueprint((await ctx.write((db) => [createBlueprintStatement(db, args)]))[0]),
+      const { created } = await writeOnce(ctx, {
+        // The new list row comes back in the same message, read after the insert: the list pages patch themselves with it.
+        run: async () => {
+          const [rows, row] = await ctx.write((db) => [createBlueprintStatement(db, args), summaryStatement(db, { tenantId, projectId: input.projectId, name: input.name })]);
+          return { created: toCreatedBlueprint(rows), row: toSummaryRow(row) };
+        },
         mapError: blueprintWriteError,
         // A create lands where its input says; when its outcome is unknown those lists may have changed.
         tags: () => blueprintTags.changed(place),
+        patch: ({ row }) => listPatch('create', row),
       });
       if (!created.replayed) {
         // Whoever creates a blueprint opens it next: have it in the cache by then.
@@ -140,15 +158,22 @@ export const blueprintsRouter = router({
     .output(z.object({ version: z.number(), graphHash: z.string(), unchanged: z.boolean(), replayed: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
       const { id, ...rest } = input;
-      const args = { tenantId: ctx.tenant.id, blueprintId: id, authorId: ctx.user.id, ownerRequired: requiredOwner(ctx.scope, ctx.user.id), idempotencyKey: idempotencyKey(ctx), ...rest };
-      const { place, ...saved } = await writeOnce(ctx, {
-        run: async () => toSavedVersion((await ctx.write((db) => [saveVersionStatement(db, args)]))[0]),
+      const tenantId = ctx.tenant.id;
+      const args = { tenantId, blueprintId: id, authorId: ctx.user.id, ownerRequired: requiredOwner(ctx.scope, ctx.user.id), idempotencyKey: idempotencyKey(ctx), ...rest };
+      const { saved } = await writeOnce(ctx, {
+        run: async () => {
+          const [rows, row] = await ctx.write((db) => [saveVersionStatement(db, args), summaryStatement(db, { tenantId, id })]);
+          return { saved: toSavedVersion(rows), row: toSummaryRow(row) };
+        },
         mapError: blueprintWriteError,
         // Nothing to invalidate when nothing changed; the blueprint's own reads when the outcome is unknown.
-        tags: (result) => (result === undefined ? [blueprintTags.one(id)] : result.unchanged ? [] : [...blueprintTags.changed(result.place), blueprintTags.one(id)]),
+        tags: (result) =>
+          result === undefined ? [blueprintTags.one(id)] : result.saved.unchanged ? [] : [...blueprintTags.changed(result.saved.place), blueprintTags.one(id)],
+        patch: ({ row }) => listPatch('save', row),
       });
       if (!saved.unchanged && !saved.replayed) ctx.deps.metrics.business.inc({ event: 'blueprint_version_saved' });
-      return saved;
+      const { place: _place, ...answer } = saved;
+      return answer;
     }),
 
   archive: setArchived(true),
