@@ -76,7 +76,7 @@ describe('monitoring: tenant figures stay in their tenant', () => {
     const components = smallGraph().components.length;
     expect(after.b.tenant.slug).toBe(b.slug);
     expect(after.b.blueprints).toEqual({ live: 2, archived: 1, draft: 2, review: 0, approved: 0, deprecated: 0, components: 2 * components });
-    expect(after.b.versions).toEqual({ last24h: 4, last7d: 4 });
+    expect(after.b.versions).toEqual({ last24h: 4, last7d: 4, total: 4 });
 
     // Tenant A's admin may see the platform figures (they are every tenant's, by definition), but nothing in them
     // is broken down by tenant: the only per-tenant figures an A user gets are A's.

@@ -52,7 +52,7 @@ const ZTenantStats = z.object({
     /** Components in the current versions of the live blueprints. */
     components: ZCount,
   }),
-  versions: z.object({ last24h: ZCount, last7d: ZCount }),
+  versions: z.object({ last24h: ZCount, last7d: ZCount, total: ZCount }),
   projects: ZCount,
   members: ZCount,
 });

@@ -8,7 +8,7 @@ type TStatus = (typeof BLUEPRINT_STATUSES)[number];
 
 export interface TTenantUsage {
   blueprints: { live: number; archived: number; components: number } & Record<TStatus, number>;
-  versions: { last24h: number; last7d: number };
+  versions: { last24h: number; last7d: number; total: number };
   projects: number;
   members: number;
 }
@@ -35,9 +35,13 @@ export function tenantUsageQueries(db: TExecutor, { tenantId, now }: { tenantId:
       .innerJoin(blueprintVersions, and(eq(blueprintVersions.blueprintId, blueprints.id), eq(blueprintVersions.number, blueprints.currentVersion)))
       .where(and(eq(blueprints.tenantId, tenantId), live)),
     db
-      .select({ last24h: countWhere(gt(blueprintVersions.createdAt, new Date(now.getTime() - DAY_MS))), last7d: count() })
+      .select({
+        last24h: countWhere(gt(blueprintVersions.createdAt, new Date(now.getTime() - DAY_MS))),
+        last7d: countWhere(gt(blueprintVersions.createdAt, new Date(now.getTime() - 7 * DAY_MS))),
+        total: count(),
+      })
       .from(blueprintVersions)
-      .where(and(eq(blueprintVersions.tenantId, tenantId), gt(blueprintVersions.createdAt, new Date(now.getTime() - 7 * DAY_MS)))),
+      .where(eq(blueprintVersions.tenantId, tenantId)),
     db.select({ n: count() }).from(projects).where(eq(projects.tenantId, tenantId)),
     db.select({ n: count() }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.status, 'active'))),
   ] as const;
@@ -46,14 +50,14 @@ export function tenantUsageQueries(db: TExecutor, { tenantId, now }: { tenantId:
 export function toTenantUsage([[bp], [components], [versions], [projectCount], [memberCount]]: [
   ({ live: number; archived: number } & Record<TStatus, number>)[],
   { components: number }[],
-  { last24h: number; last7d: number }[],
+  { last24h: number; last7d: number; total: number }[],
   { n: number }[],
   { n: number }[],
 ]): TTenantUsage {
   const zeroes = Object.fromEntries(BLUEPRINT_STATUSES.map((s) => [s, 0])) as Record<TStatus, number>;
   return {
     blueprints: { live: 0, archived: 0, ...zeroes, ...bp, components: components?.components ?? 0 },
-    versions: { last24h: versions?.last24h ?? 0, last7d: versions?.last7d ?? 0 },
+    versions: { last24h: versions?.last24h ?? 0, last7d: versions?.last7d ?? 0, total: versions?.total ?? 0 },
     projects: projectCount?.n ?? 0,
     members: memberCount?.n ?? 0,
   };
