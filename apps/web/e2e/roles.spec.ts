@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { SEEDED, signIn } from './helpers';
 
 test.describe('what each role is offered', () => {
-  test('a viewer sees no New, Edit or Archive, and the System page says why it is closed', async ({ page }) => {
+  test('a viewer sees no New, Edit or Archive, and the System page names the permission each part needs', async ({ page }) => {
     await signIn(page, 'vic@acme.test');
     await expect(page.locator('header').getByTestId('roles')).toHaveText('Viewer');
     await expect(page.getByTestId('blueprint-row').first()).toBeVisible();
@@ -18,7 +18,9 @@ test.describe('what each role is offered', () => {
     await expect(page.getByTestId('no-create-permission')).toBeVisible();
 
     await page.getByTestId('nav-system').click();
-    await expect(page.getByTestId('system-forbidden')).toContainText('You need the admin role');
+    await expect(page.getByTestId('tenant-forbidden')).toContainText('need the read permission on system at tenant scope');
+    await expect(page.getByTestId('tenant-forbidden')).toContainText('your roles (viewer) do not');
+    await expect(page.getByTestId('platform-forbidden')).toContainText('need the read permission on system at global scope, which the admin role holds');
   });
 
   test('a solution architect may create, and edit only the blueprints they created', async ({ page }) => {

@@ -12,5 +12,6 @@ export type TVersionSummary = TRouterOutputs['blueprints']['versions'][number];
 export type TDiffResult = TRouterOutputs['blueprints']['diff'];
 export type TProject = TRouterOutputs['projects']['list'][number];
 export type TSystemStats = TRouterOutputs['monitoring']['system'];
+export type TTenantStats = TRouterOutputs['monitoring']['tenant'];
 export type TStatus = NonNullable<TListInput['status']>;
 export type TArchivedFilter = NonNullable<TListInput['archived']>;

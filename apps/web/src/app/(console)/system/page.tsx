@@ -6,7 +6,9 @@ export const metadata: Metadata = { title: 'System' };
 
 export default async function SystemPage() {
   const trpc = await getServerTRPC();
-  await getQueryClient().prefetchQuery(trpc.monitoring.system.queryOptions());
+  const qc = getQueryClient();
+  // A refused part is not prefetched into the page (only successes are sent); the browser asks and shows why.
+  await Promise.all([qc.prefetchQuery(trpc.monitoring.tenant.queryOptions()), qc.prefetchQuery(trpc.monitoring.system.queryOptions())]);
   return (
     <HydrateClient>
       <SystemPanels />
