@@ -163,10 +163,11 @@ export function BlueprintList() {
           </div>
         ) : (
           <div className="table-wrap" style={{ opacity: list.isPlaceholderData ? 0.6 : 1 }}>
-            <table className="table" data-testid="blueprint-table">
+            <table className="table reflow" data-testid="blueprint-table">
               <thead>
                 <tr>
-                  <th>Name</th>
+                  {/* Names stay readable: below this the table scrolls in its box (and reflows on phones). */}
+                  <th style={{ minWidth: 220 }}>Name</th>
                   <th>Project</th>
                   <th>Cloud</th>
                   <th>Status</th>
@@ -181,7 +182,7 @@ export function BlueprintList() {
                   <SkeletonRows cols={COLUMNS} />
                 ) : data.items.length === 0 && total > 0 ? (
                   <tr>
-                    <td colSpan={COLUMNS}>
+                    <td colSpan={COLUMNS} className="reflow-full">
                       <EmptyState title={`Page ${state.page} is past the end`}>
                         <button type="button" className="btn btn-sm" onClick={() => go({ page: lastPage })}>
                           Go to page {lastPage}
@@ -191,7 +192,7 @@ export function BlueprintList() {
                   </tr>
                 ) : data.items.length === 0 ? (
                   <tr>
-                    <td colSpan={COLUMNS}>
+                    <td colSpan={COLUMNS} className="reflow-full">
                       <EmptyState title={filtered ? 'No blueprints match these filters' : 'No blueprints yet'}>
                         {filtered ? 'Try a different search or clear the filters.' : 'Create the first one with “New blueprint”.'}
                       </EmptyState>
@@ -200,7 +201,7 @@ export function BlueprintList() {
                 ) : (
                   data.items.map((b) => (
                     <tr key={b.id} data-testid="blueprint-row">
-                      <td>
+                      <td className="reflow-full">
                         <Link href={`/blueprints/${b.id}`} data-testid="blueprint-link">
                           <strong>{b.name}</strong>
                         </Link>
@@ -212,19 +213,19 @@ export function BlueprintList() {
                         )}
                         {b.description && <div className="muted small">{b.description}</div>}
                       </td>
-                      <td className="nowrap">{b.projectName}</td>
-                      <td>
+                      <td className="nowrap" data-label="Project">{b.projectName}</td>
+                      <td data-label="Cloud">
                         <CloudBadge cloud={b.cloud} />
                       </td>
-                      <td>
+                      <td data-label="Status">
                         <StatusBadge status={b.status} />
                       </td>
-                      <td className="num">v{b.currentVersion}</td>
-                      <td className="num">{b.componentCount}</td>
-                      <td className="nowrap" title={formatDate(b.updatedAt)} suppressHydrationWarning>
+                      <td className="num" data-label="Version">v{b.currentVersion}</td>
+                      <td className="num" data-label="Components">{b.componentCount}</td>
+                      <td className="nowrap" data-label="Updated" title={formatDate(b.updatedAt)} suppressHydrationWarning>
                         {relativeTime(b.updatedAt, now)}
                       </td>
-                      <td className="nowrap">{b.createdByName ?? '—'}</td>
+                      <td className="nowrap" data-label="Author">{b.createdByName ?? '—'}</td>
                     </tr>
                   ))
                 )}
