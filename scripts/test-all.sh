@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: local stack up, clean database, migrate + seed, vitest (projects unit, int), Playwright (e2e), the
-# baseline load scenario in its quick form with its thresholds (load), then one summary. The LAST line printed is always `N passed, N failed, N skipped`; exit code is non-zero
+# load scenarios (baseline, stress, spike) in their quick forms with their thresholds (load), then one summary. The LAST line printed is always `N passed, N failed, N skipped`; exit code is non-zero
 # if anything failed. TEST_SUITES=static,unit,int,e2e,load selects a subset (default: all). KEEP_STACK=1 leaves it running.
 set -uo pipefail
 # shellcheck source=lib/stack-env.sh
@@ -11,7 +11,7 @@ export NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 PLAYWRIGHT_SKIP_BROW
 REPORTS="$STACK_DIR/reports"
 VITEST_JSON="$REPORTS/vitest.json"
 PLAYWRIGHT_JSON="$REPORTS/playwright.json"
-LOAD_JSON="$REPORTS/load-baseline-quick.json"
+LOAD_SCENARIOS=(baseline stress spike)
 
 TEST_SUITES="${TEST_SUITES:-static,unit,int,e2e,load}"
 want() { [[ ",${TEST_SUITES// /}," == *",$1,"* ]]; }
@@ -123,14 +123,17 @@ if [[ -z "$SETUP_FAILED" ]] && want e2e; then
   RESULTS+=("playwright|playwright (e2e)|$PLAYWRIGHT_JSON|$?")
 fi
 
-# ------------------------------------------------------------------ 6b. load: baseline --quick against its thresholds
-# The same scenario, mix, think time and thresholds as `npm run load -- baseline`, shortened (load/scenarios.json,
-# node.quick). Each threshold counts as one test.
+# ------------------------------------------------------------------ 6b. load: each scenario --quick against its thresholds
+# The same scenarios, mixes, think times and thresholds as `npm run load -- <scenario>`, shortened (load/scenarios.json,
+# node.quick): baseline, stress (the v2.0 targets) and spike (a jump to 300 VUs and back). Each threshold counts as one test.
 if [[ -z "$SETUP_FAILED" ]] && want load; then
-  step "load (baseline --quick)"
-  rm -f "$LOAD_JSON"
-  npm run --silent load -- baseline --quick --json "$LOAD_JSON"
-  RESULTS+=("load|load baseline --quick (thresholds)|$LOAD_JSON|$?")
+  for scenario in "${LOAD_SCENARIOS[@]}"; do
+    step "load ($scenario --quick)"
+    json="$REPORTS/load-$scenario-quick.json"
+    rm -f "$json"
+    npm run --silent load -- "$scenario" --quick --json "$json"
+    RESULTS+=("load|load $scenario --quick (thresholds)|$json|$?")
+  done
 fi
 
 # ------------------------------------------------------------------ 7. stop the stack, then the summary
