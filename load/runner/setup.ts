@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { ROLES } from '@dharma/auth/rbac';
 import { createDb } from '@dharma/db/client';
+import { pgErrorCode } from '@dharma/db/errors';
 import { provisionLoadTenants, retireLoadTenants } from '@dharma/db/seed/load-tenants';
 import { trpcData, trpcErrorMessage, type TTrpcClient } from './http';
 import type { TScenarioData } from './scenarios';
@@ -40,7 +41,11 @@ export async function provisionIdentities(ownerUrl: string, data: TScenarioData,
   const tenants = Math.max(1, Math.ceil(peakVus / usersPerTenant));
   const owner = createDb({ url: ownerUrl, max: 1, applicationName: 'dharma-load-setup' });
   try {
-    const { users } = await provisionLoadTenants(owner.db, { runId, tenants, usersPerTenant, projectsPerTenant, blueprintsPerProject, roles: ROLES });
+    const { users } = await provisionLoadTenants(owner.db, { runId, tenants, usersPerTenant, projectsPerTenant, blueprintsPerProject, roles: ROLES }).catch((error: unknown) => {
+      const code = pgErrorCode(error);
+      if (code === '42P01' || code === '42883') throw new Error('the database is not migrated: run npm run db:migrate (and npm run db:seed for the sample tenants)');
+      throw error;
+    });
     const slugs = [...new Set(users.map((u) => u.tenantSlug))];
     return { ...byTenant(users, slugs, data), provisioned: { runId, tenants } };
   } finally {
