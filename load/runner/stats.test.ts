@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from './mix';
-import { cacheHitRate, errorCount, LiveHistogram, percentile, rateWithin, Recorder, shedCount, sortedCopy, summarize } from './stats';
+import { cacheHitRate, errorCount, LiveHistogram, percentile, rateWithin, Recorder, recoverySeconds, shedCount, sortedCopy, summarize } from './stats';
 
 describe('percentile (k6 interpolation over n - 1)', () => {
   it('interpolates between the two closest ranks', () => {
@@ -85,5 +85,30 @@ describe('rateWithin', () => {
     expect(rateWithin(times, start, 1, 2)).toBe(3); // 2000, 2500, 2999
     expect(rateWithin(times, start, 0, 2)).toBe(2.5);
     expect(rateWithin(times, start, 5, 5)).toBe(0);
+  });
+});
+
+describe('recoverySeconds', () => {
+  const start = 0;
+  // One answer per 100 ms from 10 s on: slow or shed until `until`, normal after.
+  const run = (until: number) => {
+    const served: number[] = [];
+    const servedAt: number[] = [];
+    const shedAt: number[] = [];
+    for (let t = 10_000; t < 20_000; t += 100) {
+      if (t < until && t % 500 === 0) shedAt.push(t);
+      else {
+        servedAt.push(t);
+        served.push(t < until ? 900 : 20);
+      }
+    }
+    return { served, servedAt, shedAt };
+  };
+  it('is the first second from which every second is normal', () => {
+    expect(recoverySeconds(run(13_000), start, 10, 500)).toBe(3);
+    expect(recoverySeconds(run(10_000), start, 10, 500)).toBe(0);
+  });
+  it('is null when the service never recovered', () => {
+    expect(recoverySeconds(run(25_000), start, 10, 500)).toBeNull();
   });
 });

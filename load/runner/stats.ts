@@ -208,3 +208,38 @@ export function rateWithin(times: readonly number[], start: number, from: number
   }
   return n / (to - from);
 }
+
+/**
+ * How long after `from` (seconds after `start`) the service was answering normally again: the start of the first
+ * one-second window from which on every window's served p95 stays under `p95Ms` and nothing is shed. Null when
+ * that never happened before the last answer; NaN windows (no answers) do not count against it.
+ */
+export function recoverySeconds(
+  rec: { served: readonly number[]; servedAt: readonly number[]; shedAt: readonly number[] },
+  start: number,
+  from: number,
+  p95Ms: number,
+): number | null {
+  const buckets = new Map<number, { latencies: number[]; shed: number }>();
+  const bucket = (t: number) => {
+    const s = Math.floor((t - start) / 1000 - from);
+    if (s < 0) return null;
+    let b = buckets.get(s);
+    if (!b) buckets.set(s, (b = { latencies: [], shed: 0 }));
+    return b;
+  };
+  rec.servedAt.forEach((t, i) => bucket(t)?.latencies.push(rec.served[i]!));
+  for (const t of rec.shedAt) {
+    const b = bucket(t);
+    if (b) b.shed += 1;
+  }
+  const last = Math.max(-1, ...buckets.keys());
+  let recovered: number | null = null;
+  for (let s = last; s >= 0; s--) {
+    const b = buckets.get(s);
+    const bad = b !== undefined && (b.shed > 0 || percentile(sortedCopy(b.latencies), 95) >= p95Ms);
+    if (bad) break;
+    recovered = s;
+  }
+  return recovered;
+}

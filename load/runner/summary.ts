@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { TCpuReport } from './cpu';
 import type { TPoolResult } from './pgbouncer';
 import { describeStages, formatDuration, peakWindow, type TRunPlan } from './scenarios';
-import { cacheHitRate, errorCount, rateWithin, shedCount, sortedCopy, summarize, type Recorder, type TTrendSummary } from './stats';
+import { cacheHitRate, errorCount, rateWithin, recoverySeconds, shedCount, sortedCopy, summarize, type Recorder, type TTrendSummary } from './stats';
 import { evaluateThresholds, KNOWN_METRICS, type TMetric, type TThresholdResult } from './thresholds';
 
 export interface TRunMeta {
@@ -29,6 +29,25 @@ export interface TProcedureSummary {
 }
 
 export type TLoadSummary = ReturnType<typeof buildSummary>;
+
+/** When the target finished falling after the peak (seconds from the start), or null when the run ends at its peak. */
+function dropAfter(stages: readonly { seconds: number; target: number }[], peakEnd: number): number | null {
+  let at = 0;
+  let dropped: number | null = null;
+  for (const st of stages) {
+    at += st.seconds;
+    if (at <= peakEnd) continue;
+    if (dropped === null || st.target < stages[stages.indexOf(st) - 1]!.target) dropped = at;
+    else break;
+  }
+  return dropped;
+}
+
+/** The scenario's p95 latency threshold in ms (`http_req_duration: p(95)<N`), if it has one. */
+function p95Threshold(thresholds: Record<string, readonly string[]>): number | null {
+  const m = (thresholds.http_req_duration ?? []).map((t) => /^p\(95\)<=?(\d+(?:\.\d+)?)$/.exec(t.replace(/\s+/g, ''))).find(Boolean);
+  return m ? Number(m[1]) : null;
+}
 
 export function buildSummary(plan: TRunPlan, meta: TRunMeta, rec: Recorder, pgbouncer: TPoolResult, cpu: TCpuReport | null, startedAtMs = 0) {
   const all = sortedCopy(rec.allLatencies());
@@ -84,7 +103,19 @@ export function buildSummary(plan: TRunPlan, meta: TRunMeta, rec: Recorder, pgbo
     served: { total: served.length, perSecond: served.length / meta.seconds, latency: summarize(served) },
     peak: (() => {
       const w = peakWindow(plan.stages);
-      return { fromSecond: w.from, toSecond: w.to, servedPerSecond: rateWithin(rec.servedAt, startedAtMs, w.from, w.to), shedPerSecond: rateWithin(rec.shedAt, startedAtMs, w.from, w.to) };
+      // Once the peak is over and the ramp down done, how long until answers were normal again (p95 under the
+      // scenario's own p95 threshold, or 500 ms, and nothing shed).
+      const down = dropAfter(plan.stages, w.to);
+      const limit = p95Threshold(plan.thresholds) ?? 500;
+      return {
+        fromSecond: w.from,
+        toSecond: w.to,
+        servedPerSecond: rateWithin(rec.servedAt, startedAtMs, w.from, w.to),
+        shedPerSecond: rateWithin(rec.shedAt, startedAtMs, w.from, w.to),
+        loadDroppedAtSecond: down,
+        recoveredAfterSeconds: down === null ? null : recoverySeconds(rec, startedAtMs, down, limit),
+        recoveryP95Ms: limit,
+      };
     })(),
     shed: { total: shed, rate: t.total ? shed / t.total : 0 },
     procedures,
@@ -156,6 +187,10 @@ export function formatSummary(s: TLoadSummary): string {
   out.push(line('http_reqs', `${s.requests.total} ${s.requests.perSecond.toFixed(1)}/s (served ${s.served.total} ${s.served.perSecond.toFixed(1)}/s)`));
   if (s.peak.toSecond > s.peak.fromSecond) {
     out.push(line('  at the peak', `${s.peakVus} VUs from ${s.peak.fromSecond}s to ${s.peak.toSecond}s: served ${s.peak.servedPerSecond.toFixed(1)}/s, shed ${s.peak.shedPerSecond.toFixed(1)}/s`));
+    if (s.peak.loadDroppedAtSecond !== null) {
+      const r = s.peak.recoveredAfterSeconds;
+      out.push(line('  after the peak', `load down at ${s.peak.loadDroppedAtSecond}s; answering normally (p95 < ${s.peak.recoveryP95Ms}ms, nothing shed) ${r === null ? 'never, by the end of the run' : `${r}s later`}`));
+    }
   }
   out.push(line('iterations', `${s.iterations} ${(s.iterations / s.seconds).toFixed(1)}/s`));
   out.push(line('vus_max', String(s.peakVus)));
