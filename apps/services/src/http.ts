@@ -41,7 +41,12 @@ export async function readiness(deps: TDeps) {
 }
 
 /** The process's one HTTP listener: tRPC under /trpc/, probes and metrics beside it. */
-export function createRequestListener(deps: TDeps): RequestListener {
+/**
+ * `metrics`: the Prometheus exposition `/metrics` answers with; by default this process's registry. A cluster
+ * worker passes the whole cluster's, aggregated by the primary (server.ts), so a scrape that reaches any worker sees
+ * every worker's counts.
+ */
+export function createRequestListener(deps: TDeps, { metrics = () => deps.metrics.registry.metrics() }: { metrics?: () => Promise<string> } = {}): RequestListener {
   const failures = new WeakMap<IncomingMessage, unknown>();
   const retryAfter = String(deps.env.RETRY_AFTER_SECONDS);
   const trpc = createHTTPHandler({
@@ -112,7 +117,7 @@ export function createRequestListener(deps: TDeps): RequestListener {
       return void readiness(deps).then((r) => json(res, r.ready ? 200 : 503, r), (e: unknown) => json(res, 503, { ready: false, error: String(e) }));
     }
     if (url === '/metrics') {
-      return void deps.metrics.registry.metrics().then(
+      return void metrics().then(
         (body) => {
           res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
           res.end(body);

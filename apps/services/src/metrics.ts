@@ -68,6 +68,8 @@ export function createMetrics({ pgbouncer, store }: { pgbouncer: TPgbouncerAdmin
       help,
       labelNames: ['database', 'user'],
       registers: [registry],
+      // Every worker reads the same PgBouncer: across workers the value is one reading, not a sum.
+      aggregator: 'first',
       async collect() {
         this.reset();
         for (const row of (await readPgbouncer())?.pools ?? []) this.set({ database: row.database, user: row.user }, pick(row));
@@ -84,6 +86,7 @@ export function createMetrics({ pgbouncer, store }: { pgbouncer: TPgbouncerAdmin
       help,
       labelNames: ['database'],
       registers: [registry],
+      aggregator: 'first',
       async collect() {
         this.reset();
         for (const row of (await readPgbouncer())?.stats ?? []) this.set({ database: row.database }, pick(row));
@@ -97,6 +100,7 @@ export function createMetrics({ pgbouncer, store }: { pgbouncer: TPgbouncerAdmin
     name: 'dharma_pgbouncer_up',
     help: '1 when the PgBouncer admin console answered this scrape, 0 when it did not, absent when not configured',
     registers: [registry],
+    aggregator: 'first',
     async collect() {
       this.reset();
       const snapshot = await readPgbouncer();
@@ -110,6 +114,8 @@ export function createMetrics({ pgbouncer, store }: { pgbouncer: TPgbouncerAdmin
       help,
       labelNames: ['store'],
       registers: [registry],
+      // Every worker reads the same Redis.
+      aggregator: 'first',
       async collect() {
         this.reset();
         const info = await readStore();

@@ -137,6 +137,22 @@ describe('worker processes (WORKERS=2)', () => {
     const before = workersOf();
     expect(before).toHaveLength(2);
 
+    // /metrics reached through any worker counts every worker's requests (the primary aggregates them).
+    for (let i = 0; i < 40; i++) expect(await freshGet(`${url}/trpc/health.ping`)).toBe(200);
+    const pings = async () => {
+      const text = await new Promise<string>((resolveText) => {
+        get(`${url}/metrics`, { agent: false }, (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => resolveText(body));
+        });
+      });
+      return [...text.matchAll(/^dharma_trpc_requests_total\{procedure="health\.ping"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    };
+    const counts = [await pings(), await pings(), await pings(), await pings()];
+    expect(new Set(counts).size).toBe(1);
+    expect(counts[0]).toBe(40);
+
     let stop = false;
     const results: number[] = [];
     const load = Promise.all(

@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
+import { AggregatorRegistry } from 'prom-client';
 import { EnvError, envErrorLines } from '@dharma/db/env';
 import { createDeps } from './deps';
 import { loadServicesEnv, type TServicesEnv } from './env';
@@ -22,7 +23,22 @@ try {
 if (cluster.isPrimary && env.WORKERS > 0) supervise(env);
 else serve(env);
 
+/** Messages between a worker and the primary for `/metrics` across the cluster. */
+const METRICS_REQ = 'dharma:metrics';
+const METRICS_RES = 'dharma:metrics:res';
+type TMetricsMessage = { type: typeof METRICS_REQ; id: number } | { type: typeof METRICS_RES; id: number; text?: string; error?: string };
+
 function supervise(env: TServicesEnv): void {
+  // A worker asked for /metrics: prom-client's aggregator collects every worker's registry and sums it (gauges that
+  // read a shared dependency, such as PgBouncer's pools, take one reading).
+  const aggregator = new AggregatorRegistry();
+  cluster.on('message', (worker, message: TMetricsMessage) => {
+    if (message?.type !== METRICS_REQ) return;
+    aggregator.clusterMetrics().then(
+      (text) => worker.send({ type: METRICS_RES, id: message.id, text }),
+      (error: unknown) => worker.send({ type: METRICS_RES, id: message.id, error: String((error as Error)?.message ?? error) }),
+    );
+  });
   const started = new Map<number, number>();
   let stopping = false;
   let quickDeaths = 0;
@@ -63,8 +79,37 @@ function supervise(env: TServicesEnv): void {
   }
 }
 
+/** The whole cluster's metrics, from the primary (one IPC round trip; prom-client asks each worker). */
+function clusterMetrics(): () => Promise<string> {
+  let next = 0;
+  const waiting = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>();
+  process.on('message', (message: TMetricsMessage) => {
+    if (message?.type !== METRICS_RES) return;
+    const w = waiting.get(message.id);
+    waiting.delete(message.id);
+    if (message.text !== undefined) w?.resolve(message.text);
+    else w?.reject(new Error(message.error ?? 'no metrics'));
+  });
+  return () =>
+    new Promise<string>((resolve, reject) => {
+      const id = next++;
+      waiting.set(id, { resolve, reject });
+      process.send?.({ type: METRICS_REQ, id });
+      setTimeout(() => {
+        if (waiting.delete(id)) reject(new Error('the cluster primary did not answer for /metrics within 5 s'));
+      }, 5000).unref();
+    });
+}
+
 function serve(env: TServicesEnv): void {
   const deps = createDeps(env);
+  let metrics: (() => Promise<string>) | undefined;
+  if (cluster.isWorker) {
+    // Answers the primary's requests for this worker's registry (prom-client's cluster protocol).
+    new AggregatorRegistry();
+    AggregatorRegistry.setRegistries([deps.metrics.registry]);
+    metrics = clusterMetrics();
+  }
   const server = createServer(
     {
       // Clients keep sockets open between requests (k6, browsers, the SDK): never close one they may be reusing
@@ -73,7 +118,7 @@ function serve(env: TServicesEnv): void {
       headersTimeout: 30_000,
       requestTimeout: 60_000,
     },
-    createRequestListener(deps),
+    createRequestListener(deps, metrics ? { metrics } : {}),
   );
   server.listen({ port: env.SERVICES_PORT, host: env.SERVICES_HOST, backlog: env.LISTEN_BACKLOG }, () => {
     if (cluster.isWorker) return;
