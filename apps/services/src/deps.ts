@@ -1,3 +1,4 @@
+import { readDirectoryEntry } from '@dharma/auth/directory';
 import { createCache } from '@dharma/cache/cache';
 import { createMemoryStore } from '@dharma/cache/memory-store';
 import { createRedisStore } from '@dharma/cache/redis-store';
@@ -82,7 +83,11 @@ export function createDeps(env: TServicesEnv) {
 
   const readInTenant: TTenantRead = (tenantId, build) => measured(() => pipelined(tenantId, build));
   const writeInTenant: TTenantRead = (tenantId, build) => measured(() => writer(tenantId, build));
-  const auth = createAuthenticator({ secret: env.AUTH_SECRET, db: readDb.db, read: readInTenant });
+  const auth = createAuthenticator({
+    secret: env.AUTH_SECRET,
+    read: readInTenant,
+    lookupUser: (userId) => measured(() => within(readDirectoryEntry(readDb.sql, userId), timeoutMs)),
+  });
 
   return {
     env,

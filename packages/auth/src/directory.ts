@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
+import type { Sql } from 'postgres';
 import type { TExecutor } from '@dharma/db/client';
+import { literal } from '@dharma/db/tenant';
 import { ZRole, type TRole } from './rbac';
 
 export interface TDirectoryEntry {
@@ -20,9 +22,14 @@ export async function readDirectory(db: TExecutor, email?: string): Promise<TDir
   return (await db.execute<TDirectoryRow>(sql`select * from auth_directory(${email ?? null})`)).map(toEntry);
 }
 
-/** One active user of an active tenant by id (the `auth_user` definer function), or null: what sign-in needs. */
-export async function readDirectoryEntry(db: TExecutor, userId: string): Promise<TDirectoryEntry | null> {
-  const [row] = await db.execute<TDirectoryRow>(sql`select * from auth_user(${userId})`);
+/**
+ * One active user of an active tenant by id (the `auth_user` definer function), or null: what sign-in needs. Sent
+ * as one simple-protocol statement with the id as a literal: postgres.js pipelines it with other reads on a busy
+ * connection, where a statement with parameters would wait for its own round trip to learn their types first, and
+ * hold the connection's other queries behind it (thousands of first sign-ins at once, in a spike).
+ */
+export async function readDirectoryEntry(client: Sql, userId: string): Promise<TDirectoryEntry | null> {
+  const [row] = await client.unsafe<TDirectoryRow[]>(`select * from auth_user(${literal(userId)})`);
   return row ? toEntry(row) : null;
 }
 

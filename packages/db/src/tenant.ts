@@ -126,13 +126,15 @@ export function createTenantWriter(sql: Sql, options: TTenantStatementOptions = 
 }
 
 /** Runs a query within `timeoutMs` (none: unbounded): past it, rejects with `DatabaseTimeout` and cancels the query. */
-function answerWithin<T>(query: { cancel: () => void }, answer: Promise<T>, timeoutMs: number | undefined): Promise<T> {
+function answerWithin<T>(query: { cancel: () => unknown }, answer: Promise<T>, timeoutMs: number | undefined): Promise<T> {
   if (timeoutMs === undefined) return answer;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       reject(new DatabaseTimeout(timeoutMs));
-      query.cancel();
+      // postgres.js sends a cancel request on a connection of its own, and rejects when that fails too (the
+      // database being down is why we are here): nothing waits on it, so its failure must not go unhandled.
+      Promise.resolve(query.cancel()).catch(() => {});
     }, timeoutMs);
   });
   return Promise.race([answer, deadline]).finally(() => clearTimeout(timer));

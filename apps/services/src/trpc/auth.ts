@@ -1,8 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
-import { readDirectoryEntry, type TDirectoryEntry } from '@dharma/auth/directory';
+import type { TDirectoryEntry } from '@dharma/auth/directory';
 import { type TAccessClaims, verifyAccessToken } from '@dharma/auth/token';
-import type { TDb } from '@dharma/db/client';
 import { tenants, users } from '@dharma/db/schema/tenancy';
 import type { TTenantRead } from '@dharma/db/tenant';
 
@@ -17,7 +16,18 @@ export interface TMembership {
  * (30 s), so disabling a user or suspending a tenant takes effect within that time on every process. Membership is
  * read as one pipelined tenant read (one round trip), a directory entry through the `auth_user` definer function.
  */
-export function createAuthenticator({ secret, db, read, membershipTtlMs = 30_000 }: { secret: string; db: TDb; read: TTenantRead; membershipTtlMs?: number }) {
+export function createAuthenticator({
+  secret,
+  read,
+  lookupUser,
+  membershipTtlMs = 30_000,
+}: {
+  secret: string;
+  read: TTenantRead;
+  /** One user of the directory by id (`readDirectoryEntry`), within the database budget. */
+  lookupUser: (userId: string) => Promise<TDirectoryEntry | null>;
+  membershipTtlMs?: number;
+}) {
   const tokens = new LRUCache<string, TAccessClaims>({ max: 20_000 });
   const members = new LRUCache<string, TMembership | false>({ max: 20_000, ttl: membershipTtlMs });
   const directory = new LRUCache<string, TDirectoryEntry | false>({ max: 20_000, ttl: membershipTtlMs });
@@ -66,7 +76,7 @@ export function createAuthenticator({ secret, db, read, membershipTtlMs = 30_000
       if (known !== undefined) return known || null;
       let pending = lookups.get(userId);
       if (!pending) {
-        pending = readDirectoryEntry(db, userId).finally(() => lookups.delete(userId));
+        pending = lookupUser(userId).finally(() => lookups.delete(userId));
         pending.then((entry) => directory.set(userId, entry ?? false), () => {});
         lookups.set(userId, pending);
       }

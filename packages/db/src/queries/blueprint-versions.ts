@@ -39,11 +39,11 @@ const versionColumns = {
   createdAt: blueprintVersions.createdAt,
 };
 
-export async function listBlueprintVersions(
-  tx: TExecutor,
-  { tenantId, blueprintId, limit = 100 }: { tenantId: string; blueprintId: string; limit?: number },
-): Promise<TVersionSummary[]> {
-  const rows = await tx
+type TVersionRow = Omit<TVersionSummary, 'createdAt'> & { createdAt: Date };
+
+/** A blueprint's versions, newest first, built and not yet run (pipelined by `readInTenant`); `toVersions` maps them. */
+export function versionsStatement(tx: TExecutor, { tenantId, blueprintId, limit = 100 }: { tenantId: string; blueprintId: string; limit?: number }) {
+  return tx
     .select(versionColumns)
     .from(blueprintVersions)
     .leftJoin(parent, eq(parent.id, blueprintVersions.parentId))
@@ -51,19 +51,33 @@ export async function listBlueprintVersions(
     .where(and(eq(blueprintVersions.tenantId, tenantId), eq(blueprintVersions.blueprintId, blueprintId)))
     .orderBy(desc(blueprintVersions.number))
     .limit(limit);
-  return rows.map((r) => ({ ...r, createdAt: iso(r.createdAt) }));
+}
+
+export const toVersions = (rows: readonly TVersionRow[]): TVersionSummary[] => rows.map((r) => ({ ...r, createdAt: iso(r.createdAt) }));
+
+export async function listBlueprintVersions(tx: TExecutor, args: { tenantId: string; blueprintId: string; limit?: number }): Promise<TVersionSummary[]> {
+  return toVersions(await versionsStatement(tx, args));
+}
+
+/** One version with its graph, built and not yet run; `toVersion` maps it, or names `field` when there is none. */
+export function versionStatement(tx: TExecutor, { tenantId, blueprintId, number }: { tenantId: string; blueprintId: string; number: number }) {
+  return tx
+    .select({ ...versionColumns, graph: blueprintVersions.graph })
+    .from(blueprintVersions)
+    .leftJoin(parent, eq(parent.id, blueprintVersions.parentId))
+    .leftJoin(users, eq(users.id, blueprintVersions.authorId))
+    .where(and(eq(blueprintVersions.tenantId, tenantId), eq(blueprintVersions.blueprintId, blueprintId), eq(blueprintVersions.number, number)));
+}
+
+export function toVersion(rows: readonly (TVersionRow & { graph: TBlueprintGraph })[], number: number, field = 'number'): TVersionDetail {
+  const [row] = rows;
+  if (!row) throw notFound(`version ${number} of the blueprint`, field);
+  return { ...row, createdAt: iso(row.createdAt) };
 }
 
 export async function getBlueprintVersion(
   tx: TExecutor,
   { tenantId, blueprintId, number, field = 'number' }: { tenantId: string; blueprintId: string; number: number; field?: string },
 ): Promise<TVersionDetail> {
-  const [row] = await tx
-    .select({ ...versionColumns, graph: blueprintVersions.graph })
-    .from(blueprintVersions)
-    .leftJoin(parent, eq(parent.id, blueprintVersions.parentId))
-    .leftJoin(users, eq(users.id, blueprintVersions.authorId))
-    .where(and(eq(blueprintVersions.tenantId, tenantId), eq(blueprintVersions.blueprintId, blueprintId), eq(blueprintVersions.number, number)));
-  if (!row) throw notFound(`version ${number} of the blueprint`, field);
-  return { ...row, createdAt: iso(row.createdAt) };
+  return toVersion(await versionStatement(tx, { tenantId, blueprintId, number }), number, field);
 }

@@ -339,11 +339,17 @@ export async function setBlueprintArchived(
   return { archivedAt: isoOrNull(archivedAt), place };
 }
 
-export async function getBlueprintOwner(tx: TExecutor, { tenantId, id }: { tenantId: string; id: string }): Promise<string | null> {
-  const [row] = await tx
-    .select({ createdBy: blueprints.createdBy })
-    .from(blueprints)
-    .where(and(eq(blueprints.tenantId, tenantId), eq(blueprints.id, id)));
+/** Who created a blueprint, built and not yet run; `toOwner` reads it, or says the blueprint is not there. */
+export function ownerStatement(tx: TExecutor, { tenantId, id }: { tenantId: string; id: string }) {
+  return tx.select({ createdBy: blueprints.createdBy }).from(blueprints).where(and(eq(blueprints.tenantId, tenantId), eq(blueprints.id, id)));
+}
+
+export function toOwner(rows: readonly { createdBy: string | null }[]): string | null {
+  const [row] = rows;
   if (!row) throw notFound('blueprint', 'id');
   return row.createdBy;
+}
+
+export async function getBlueprintOwner(tx: TExecutor, args: { tenantId: string; id: string }): Promise<string | null> {
+  return toOwner(await ownerStatement(tx, args));
 }

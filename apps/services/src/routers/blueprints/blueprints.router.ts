@@ -2,13 +2,13 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { requiredOwner, scopeCovers } from '@dharma/auth/rbac';
 import {
-  blueprintDetailQuery, blueprintWriteError, createBlueprintStatement, getBlueprintOwner, listBlueprintsQueries, saveVersionStatement, setBlueprintArchived,
+  blueprintDetailQuery, blueprintWriteError, createBlueprintStatement, getBlueprintOwner, listBlueprintsQueries, ownerStatement, toOwner, saveVersionStatement, setBlueprintArchived,
   summaryStatement, toBlueprintDetail, toBlueprintList, toCreatedBlueprint, toSavedVersion, toSummaryRow, type TBlueprintListPlace,
   type TBlueprintSummary,
 } from '@dharma/db/queries/blueprints';
 import type { TEntryPatch } from '@dharma/cache/cache';
 import { patchListPage, type TListChange, type TListFilter, type TListPage } from '../../domain/blueprints/list-patch';
-import { getBlueprintVersion, listBlueprintVersions } from '@dharma/db/queries/blueprint-versions';
+import { toVersion, toVersions, versionStatement, versionsStatement } from '@dharma/db/queries/blueprint-versions';
 import type { TTenantTx } from '@dharma/db/tenant';
 import { diffGraphs } from '../../domain/blueprints/diff';
 import { cachedQuery, cachedRead, warmRead } from '../../trpc/cached-read';
@@ -105,27 +105,28 @@ export const blueprintsRouter = router({
     return toBlueprintDetail(rows);
   }),
 
-  versions: cachedQuery(blueprintReads.versions, (ctx, input) =>
-    ctx.tx(async (tx) => {
-      await getBlueprintOwner(tx, { tenantId: ctx.tenant.id, id: input.id });
-      return listBlueprintVersions(tx, { tenantId: ctx.tenant.id, blueprintId: input.id });
-    }, { readOnly: true }),
-  ),
+  versions: cachedQuery(blueprintReads.versions, async (ctx, input) => {
+    const tenantId = ctx.tenant.id;
+    const [owner, rows] = await ctx.read((db) => [ownerStatement(db, { tenantId, id: input.id }), versionsStatement(db, { tenantId, blueprintId: input.id })]);
+    toOwner(owner);
+    return toVersions(rows);
+  }),
 
-  version: cachedQuery(blueprintReads.version, (ctx, input) =>
-    ctx.tx((tx) => getBlueprintVersion(tx, { tenantId: ctx.tenant.id, blueprintId: input.id, number: input.number }), { readOnly: true }),
-  ),
+  version: cachedQuery(blueprintReads.version, async (ctx, input) => {
+    const [rows] = await ctx.read((db) => [versionStatement(db, { tenantId: ctx.tenant.id, blueprintId: input.id, number: input.number })]);
+    return toVersion(rows, input.number);
+  }),
 
-  diff: cachedQuery(blueprintReads.diff, (ctx, input) =>
-    ctx.tx(async (tx) => {
-      const tenantId = ctx.tenant.id;
-      const from = await getBlueprintVersion(tx, { tenantId, blueprintId: input.id, number: input.from, field: 'from' });
-      const to = await getBlueprintVersion(tx, { tenantId, blueprintId: input.id, number: input.to, field: 'to' });
-      const { graph: before, ...fromSummary } = from;
-      const { graph: after, ...toSummary } = to;
-      return { from: fromSummary, to: toSummary, diff: diffGraphs(before, after) };
-    }, { readOnly: true }),
-  ),
+  diff: cachedQuery(blueprintReads.diff, async (ctx, input) => {
+    const tenantId = ctx.tenant.id;
+    const [fromRows, toRows] = await ctx.read((db) => [
+      versionStatement(db, { tenantId, blueprintId: input.id, number: input.from }),
+      versionStatement(db, { tenantId, blueprintId: input.id, number: input.to }),
+    ]);
+    const { graph: before, ...fromSummary } = toVersion(fromRows, input.from, 'from');
+    const { graph: after, ...toSummary } = toVersion(toRows, input.to, 'to');
+    return { from: fromSummary, to: toSummary, diff: diffGraphs(before, after) };
+  }),
 
   create: permission('blueprint', 'create')
     .input(ZCreateBlueprintInput)
