@@ -29,6 +29,11 @@ const METRICS_RES = 'dharma:metrics:res';
 type TMetricsMessage = { type: typeof METRICS_REQ; id: number } | { type: typeof METRICS_RES; id: number; text?: string; error?: string };
 
 function supervise(env: TServicesEnv): void {
+  // Workers accept connections from the shared socket themselves. With Node's default on Linux (round robin), the
+  // primary accepts each connection and hands it to a worker, one at a time per worker, waiting for the worker's
+  // acknowledgement, which a busy worker's event loop sends late: thousands of new connections (a spike's users
+  // arriving) queued in the primary for up to 30 s while the workers had capacity. Must be set before forking.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   // A worker asked for /metrics: prom-client's aggregator collects every worker's registry and sums it (gauges that
   // read a shared dependency, such as PgBouncer's pools, take one reading).
   const aggregator = new AggregatorRegistry();

@@ -103,7 +103,7 @@ export type TCache = {
    * rewritten by `patch` where it applies (when the entry is stamped with exactly the versions before this bump, so
    * no other write is missing from it), else reloaded ahead of readers.
    */
-  invalidate(params: { tenantId: string; tags: readonly string[]; patch?: TEntryPatch }): Promise<{ ok: boolean; patched: number }>;
+  invalidate(params: { tenantId: string; tags: readonly string[]; patch?: TEntryPatch | readonly TEntryPatch[] }): Promise<{ ok: boolean; patched: number }>;
   /**
    * Loads an entry now and stores it, unless a fresh one is there: for a value a reader is about to ask for (the
    * blueprint just created). Counted as a refresh, not as a reader's hit or miss. Never throws: a failed load is
@@ -313,7 +313,7 @@ export function createCache(options: TCacheOptions): TCache {
     }
   }
 
-  async function bump(keys: string[], patch?: TEntryPatch): Promise<{ ok: boolean; patched: number }> {
+  async function bump(keys: string[], patch?: TEntryPatch | readonly TEntryPatch[]): Promise<{ ok: boolean; patched: number }> {
     const started = performance.now();
     invalidations += 1;
     const mark = pending.mark();
@@ -328,22 +328,24 @@ export function createCache(options: TCacheOptions): TCache {
       emit({ type: 'invalidate', namespace: '*', durationMs: performance.now() - started, error });
       return { ok: false, patched: 0 };
     }
-    const patched = patch && refresher ? await patchRecent(keys, versions, patch) : new Set<string>();
+    const patches = patch === undefined ? [] : Array.isArray(patch) ? patch : [patch as TEntryPatch];
+    const patched = patches.length > 0 && refresher ? await patchRecent(keys, versions, patches) : new Set<string>();
     refresher?.bumped(keys, patched);
     emit({ type: 'invalidate', namespace: '*', durationMs: performance.now() - started });
     return { ok: true, patched: patched.size };
   }
 
   /**
-   * Rewrites the recently read entries of `patch.namespace` whose tags were all bumped just now, from their stored
+   * Rewrites the recently read entries of the patches' namespaces whose tags were all bumped just now, from their stored
    * value, stamped with the new versions. Only an entry stamped with exactly the versions before this bump (each one
    * less) is patched: it then reflects every earlier write, and this write is the only one it lacks. Anything else
    * (an older or newer entry, a patch that cannot tell, a store error) is left to the reload. Returns what it rewrote.
    */
-  async function patchRecent(keys: string[], versions: string[], patch: TEntryPatch): Promise<Set<string>> {
+  async function patchRecent(keys: string[], versions: string[], patches: readonly TEntryPatch[]): Promise<Set<string>> {
     const done = new Set<string>();
     const bumpedTo = new Map(keys.map((key, i) => [key, versions[i]!]));
-    const candidates = refresher!.recentUnder(keys).filter((r) => r.namespace === patch.namespace && r.tagKeys.every((k) => bumpedTo.has(k)));
+    const byNamespace = new Map(patches.map((p) => [p.namespace, p]));
+    const candidates = refresher!.recentUnder(keys).filter((r) => byNamespace.has(r.namespace) && r.tagKeys.every((k) => bumpedTo.has(k)));
     if (candidates.length === 0) return done;
     try {
       const raws = await withTimeout('cache patch read', timeoutMs, () => store.mget(candidates.map((c) => c.entryKey)));
@@ -352,7 +354,7 @@ export function createCache(options: TCacheOptions): TCache {
           const entry = decodeEntry(raws[i]);
           const next = c.tagKeys.map((k) => bumpedTo.get(k)!);
           if (entry === null || entry.g.length !== next.length || entry.g.some((v, j) => BigInt(v) + 1n !== BigInt(next[j]!))) return;
-          const value = patch.apply(c.input, entry.json === '' ? undefined : JSON.parse(entry.json));
+          const value = byNamespace.get(c.namespace)!.apply(c.input, entry.json === '' ? undefined : JSON.parse(entry.json));
           if (value === undefined) return;
           await withTimeout('cache patch write', timeoutMs, () => store.set(c.entryKey, encodeEntry(value, next), c.ttlMs));
           counters.add(c.namespace, 'patches');

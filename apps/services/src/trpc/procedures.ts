@@ -95,7 +95,7 @@ export interface TTenantCache {
    * Bump tags after a committed mutation: every read stamped with an older version becomes a miss. With a patch,
    * recently read entries it applies to are rewritten from their current value instead of reloaded (`TEntryPatch`).
    */
-  invalidate(tags: string[], patch?: TEntryPatch): Promise<void>;
+  invalidate(tags: string[], patch?: TEntryPatch | readonly TEntryPatch[]): Promise<void>;
   /** Load and store an entry a reader is about to ask for, off the request (never throws). */
   warm(opts: { path: string; input: unknown; tags: string[]; ttlSeconds?: number }, loader: () => Promise<unknown>): Promise<void>;
 }

@@ -11,7 +11,7 @@ interface TWrite<T> {
   /** The cache tags the committed write makes stale, or, given undefined, those it may have made stale when its outcome is unknown. */
   tags: (result: T | undefined) => string[];
   /** How the committed write changes cached entries that can be rewritten rather than reloaded (`TEntryPatch`). */
-  patch?: (result: T) => TEntryPatch | undefined;
+  patch?: (result: T) => TEntryPatch | readonly TEntryPatch[] | undefined;
 }
 
 /**

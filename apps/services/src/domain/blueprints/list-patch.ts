@@ -36,15 +36,24 @@ const matches = (f: TListFilter, row: TBlueprintSummary) =>
  * joins one from beyond its end, a page that disagrees with the write.
  *
  * The page may be older than the write (the usual case) or already include it (read after the commit, before the
- * write's invalidation): both give the same answer, so the patch is safe whichever it was.
+ * write's invalidation): a save gives the same answer either way; a create whose row is there already cannot tell
+ * whether the total counts it, and leaves the page to a reload. Two writes to one row may invalidate in the other
+ * order than they committed: the row on the page is replaced only by a newer state of it.
  */
 export function patchListPage(filter: TListFilter, page: TListPage, change: TListChange): TListPage | undefined {
   if (filter.page !== 1 || filter.search || filter.archived !== 'live' || page.page !== 1 || page.pageSize !== filter.pageSize) return undefined;
   const { row } = change;
   // A write elsewhere bumped a tag this page shares (a project's lists also have other filters): nothing changes.
   if (!matches(filter, row)) return page;
-  const present = page.items.some((i) => i.id === row.id);
-  if (change.kind === 'create' && present) return page;
+  const current = page.items.find((i) => i.id === row.id);
+  // A create finding its row already there: the page was read after the commit (its total counts the row), or a
+  // later save of the row, whose invalidation overtook this one, put it there (its total does not): cannot tell.
+  if (change.kind === 'create' && current) return undefined;
+  // Two writes to one row can invalidate out of order: never put an older state of the row over a newer one.
+  if (current && (current.currentVersion > row.currentVersion || (current.currentVersion === row.currentVersion && current.updatedAt >= row.updatedAt))) {
+    return page;
+  }
+  const present = current !== undefined;
   const others = page.items.filter((i) => i.id !== row.id);
   if (others.some((i) => i.updatedAt === row.updatedAt)) return undefined;
   // Newest first, then by id, descending: the list query's order.

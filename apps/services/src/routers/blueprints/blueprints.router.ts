@@ -4,7 +4,7 @@ import { requiredOwner, scopeCovers } from '@dharma/auth/rbac';
 import {
   blueprintDetailQuery, blueprintWriteError, createBlueprintStatement, getBlueprintOwner, listBlueprintsQueries, ownerStatement, toOwner, saveVersionStatement, setBlueprintArchived,
   summaryStatement, toBlueprintDetail, toBlueprintList, toCreatedBlueprint, toSavedVersion, toSummaryRow, type TBlueprintListPlace,
-  type TBlueprintSummary,
+  type TBlueprintDetail, type TBlueprintSummary,
 } from '@dharma/db/queries/blueprints';
 import type { TEntryPatch } from '@dharma/cache/cache';
 import { patchListPage, type TListChange, type TListFilter, type TListPage } from '../../domain/blueprints/list-patch';
@@ -64,7 +64,31 @@ const ZDiffOutput = z.object({
  */
 function listPatch(kind: TListChange['kind'], row: TBlueprintSummary | null): TEntryPatch | undefined {
   if (!row) return undefined;
-  return { namespace: 'blueprints.list', apply: (input, value) => patchListPage(input as TListFilter, value as TListPage, { kind, row }) };
+  return {
+    namespace: 'blueprints.list',
+    apply: (input, value) => {
+      const page = patchListPage(input as TListFilter, value as TListPage, { kind, row });
+      // What the read caches is its output schema's parse of the loader's value: the same here, byte for byte.
+      return page === undefined ? undefined : blueprintReads.list.output.parse(page);
+    },
+  };
+}
+
+/**
+ * After a save, the blueprint's own cached read becomes the blueprint as the save's message read it, unless the
+ * cached one is newer already (two saves invalidating out of order).
+ */
+function detailPatch(detail: TBlueprintDetail | null): TEntryPatch | undefined {
+  if (!detail) return undefined;
+  return {
+    namespace: 'blueprints.byId',
+    apply: (input, value) => {
+      const cached = value as TBlueprintDetail | undefined;
+      if ((input as { id?: string } | undefined)?.id !== detail.id || !cached) return undefined;
+      if (cached.currentVersion > detail.currentVersion || (cached.currentVersion === detail.currentVersion && cached.updatedAt >= detail.updatedAt)) return cached;
+      return blueprintReads.byId.output.parse(detail);
+    },
+  };
 }
 
 /** Archive (true) or restore (false): same permission, ownership rule and invalidation, one event each. */
@@ -162,15 +186,17 @@ export const blueprintsRouter = router({
       const tenantId = ctx.tenant.id;
       const args = { tenantId, blueprintId: id, authorId: ctx.user.id, ownerRequired: requiredOwner(ctx.scope, ctx.user.id), idempotencyKey: idempotencyKey(ctx), ...rest };
       const { saved } = await writeOnce(ctx, {
+        // The list row and the whole blueprint come back in the same message, read after the save: list pages and
+        // the blueprint's own cached read are rewritten with them instead of read again.
         run: async () => {
-          const [rows, row] = await ctx.write((db) => [saveVersionStatement(db, args), summaryStatement(db, { tenantId, id })]);
-          return { saved: toSavedVersion(rows), row: toSummaryRow(row) };
+          const [rows, row, detail] = await ctx.write((db) => [saveVersionStatement(db, args), summaryStatement(db, { tenantId, id }), blueprintDetailQuery(db, { id })]);
+          return { saved: toSavedVersion(rows), row: toSummaryRow(row), detail: detail.length > 0 ? toBlueprintDetail(detail) : null };
         },
         mapError: blueprintWriteError,
         // Nothing to invalidate when nothing changed; the blueprint's own reads when the outcome is unknown.
         tags: (result) =>
           result === undefined ? [blueprintTags.one(id)] : result.saved.unchanged ? [] : [...blueprintTags.changed(result.saved.place), blueprintTags.one(id)],
-        patch: ({ row }) => listPatch('save', row),
+        patch: ({ row, detail }) => [listPatch('save', row), detailPatch(detail)].filter((p): p is TEntryPatch => p !== undefined),
       });
       if (!saved.unchanged && !saved.replayed) ctx.deps.metrics.business.inc({ event: 'blueprint_version_saved' });
       const { place: _place, ...answer } = saved;
