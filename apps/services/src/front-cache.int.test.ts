@@ -18,6 +18,8 @@ beforeAll(async () => {
   const client = createClient(base, token);
   id = (await client.blueprints.create.mutate({ projectId: scratch.projectId, name: 'Front', cloud: 'aws', graph: smallGraph() })).id;
   await client.blueprints.saveVersion.mutate({ id, baseVersion: 1, graph: smallGraph('t3.large'), message: 'two' });
+  // The save rewrote the blueprint's cached read; drop it, so the first read below is a miss again.
+  await deps.cache.invalidate({ tenantId: scratch.tenantId, tags: [`blueprint:${id}`] });
 });
 afterAll(async () => {
   await server.close();
@@ -169,9 +171,11 @@ describe('front read layer', () => {
       for (const input of [...untouched, ...reached]) await read(input);
       const created = await createClient(http.url, token).blueprints.create.mutate({ projectId: scratch.projectId, name: 'Front tags', cloud: 'aws', graph: smallGraph() });
       for (const input of untouched) expect((await read(input)).cache, JSON.stringify(input)).toBe('HIT');
+      // Reached lists are read again (MISS), or were rewritten with the new row by the create's patch (HIT): either
+      // way they list it.
       for (const input of reached) {
         const after = await read(input);
-        expect(after.cache, JSON.stringify(input)).toBe('MISS');
+        expect(['MISS', 'HIT'], JSON.stringify(input)).toContain(after.cache);
         expect(after.ids, JSON.stringify(input)).toContain(created.id);
       }
     } finally {

@@ -79,6 +79,12 @@ export type TGetOrLoadParams = {
 export type TEntryPatch = {
   namespace: string;
   apply: (input: unknown, value: unknown) => unknown;
+  /**
+   * Entries to rewrite whether or not this process read them (another process may have): those whose key the
+   * writer can tell, such as the written record's own read. Each with its input, key (as `getOrLoad` builds it),
+   * tags and TTL.
+   */
+  targets?: readonly { input: unknown; key: string; tags: readonly string[]; ttlSeconds?: number }[];
 };
 
 /** What `peek` and `peekLocal` read. Treated as immutable once passed: the keys derived from it are kept per object. */
@@ -313,7 +319,7 @@ export function createCache(options: TCacheOptions): TCache {
     }
   }
 
-  async function bump(keys: string[], patch?: TEntryPatch | readonly TEntryPatch[]): Promise<{ ok: boolean; patched: number }> {
+  async function bump(tenantId: string, keys: string[], patch?: TEntryPatch | readonly TEntryPatch[]): Promise<{ ok: boolean; patched: number }> {
     const started = performance.now();
     invalidations += 1;
     const mark = pending.mark();
@@ -329,7 +335,7 @@ export function createCache(options: TCacheOptions): TCache {
       return { ok: false, patched: 0 };
     }
     const patches = patch === undefined ? [] : Array.isArray(patch) ? patch : [patch as TEntryPatch];
-    const patched = patches.length > 0 && refresher ? await patchRecent(keys, versions, patches) : new Set<string>();
+    const patched = patches.length > 0 ? await patchRecent(tenantId, keys, versions, patches) : new Set<string>();
     refresher?.bumped(keys, patched);
     emit({ type: 'invalidate', namespace: '*', durationMs: performance.now() - started });
     return { ok: true, patched: patched.size };
@@ -341,11 +347,22 @@ export function createCache(options: TCacheOptions): TCache {
    * less) is patched: it then reflects every earlier write, and this write is the only one it lacks. Anything else
    * (an older or newer entry, a patch that cannot tell, a store error) is left to the reload. Returns what it rewrote.
    */
-  async function patchRecent(keys: string[], versions: string[], patches: readonly TEntryPatch[]): Promise<Set<string>> {
+  async function patchRecent(tenantId: string, keys: string[], versions: string[], patches: readonly TEntryPatch[]): Promise<Set<string>> {
     const done = new Set<string>();
     const bumpedTo = new Map(keys.map((key, i) => [key, versions[i]!]));
     const byNamespace = new Map(patches.map((p) => [p.namespace, p]));
-    const candidates = refresher!.recentUnder(keys).filter((r) => byNamespace.has(r.namespace) && r.tagKeys.every((k) => bumpedTo.has(k)));
+    const found = new Map<string, { entryKey: string; namespace: string; input: unknown; tagKeys: readonly string[]; ttlMs: number }>();
+    for (const r of refresher?.recentUnder(keys) ?? []) if (byNamespace.has(r.namespace)) found.set(r.entryKey, { ...r, input: r.input });
+    for (const p of patches) {
+      for (const t of p.targets ?? []) {
+        const eKey = entryKey(prefix, tenantId, p.namespace, t.key);
+        if (!found.has(eKey)) {
+          const ttlMs = Math.min(t.ttlSeconds ?? defaultTtlSeconds, maxTtlSeconds) * 1000;
+          found.set(eKey, { entryKey: eKey, namespace: p.namespace, input: t.input, tagKeys: t.tags.map((tag) => tagKey(prefix, tenantId, tag)), ttlMs });
+        }
+      }
+    }
+    const candidates = [...found.values()].filter((r) => r.tagKeys.every((k) => bumpedTo.has(k)));
     if (candidates.length === 0) return done;
     try {
       const raws = await withTimeout('cache patch read', timeoutMs, () => store.mget(candidates.map((c) => c.entryKey)));
@@ -466,7 +483,7 @@ export function createCache(options: TCacheOptions): TCache {
       for (const tag of params.tags) assertTail('tag', tag);
       const keys = [...new Set(params.tags.map((tag) => tagKey(prefix, params.tenantId, tag)))];
       if (keys.length === 0) return Promise.resolve({ ok: true, patched: 0 });
-      return bump(keys, params.patch);
+      return bump(params.tenantId, keys, params.patch);
     },
 
     stats: () => ({

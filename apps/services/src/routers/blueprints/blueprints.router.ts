@@ -7,6 +7,7 @@ import {
   type TBlueprintDetail, type TBlueprintSummary,
 } from '@dharma/db/queries/blueprints';
 import type { TEntryPatch } from '@dharma/cache/cache';
+import { stableKey } from '@dharma/cache/key';
 import { patchListPage, type TListChange, type TListFilter, type TListPage } from '../../domain/blueprints/list-patch';
 import { toVersion, toVersions, versionStatement, versionsStatement } from '@dharma/db/queries/blueprint-versions';
 import type { TTenantTx } from '@dharma/db/tenant';
@@ -64,8 +65,14 @@ const ZDiffOutput = z.object({
  */
 function listPatch(kind: TListChange['kind'], row: TBlueprintSummary | null): TEntryPatch | undefined {
   if (!row) return undefined;
+  // The first pages everyone opens (all live blueprints, the row's project's), whichever process read them last.
+  const targets = [{}, { projectId: row.projectId }].map((raw) => {
+    const input = ZListBlueprintsInput.parse(raw);
+    return { input, key: stableKey(input), tags: blueprintReads.list.tags(input) };
+  });
   return {
     namespace: 'blueprints.list',
+    targets,
     apply: (input, value) => {
       const page = patchListPage(input as TListFilter, value as TListPage, { kind, row });
       // What the read caches is its output schema's parse of the loader's value: the same here, byte for byte.
@@ -80,8 +87,10 @@ function listPatch(kind: TListChange['kind'], row: TBlueprintSummary | null): TE
  */
 function detailPatch(detail: TBlueprintDetail | null): TEntryPatch | undefined {
   if (!detail) return undefined;
+  const input = { id: detail.id };
   return {
     namespace: 'blueprints.byId',
+    targets: [{ input, key: stableKey(input), tags: blueprintReads.byId.tags(input) }],
     apply: (input, value) => {
       const cached = value as TBlueprintDetail | undefined;
       if ((input as { id?: string } | undefined)?.id !== detail.id || !cached) return undefined;
