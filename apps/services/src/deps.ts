@@ -32,9 +32,12 @@ export function createDeps(env: TServicesEnv) {
   const pgbouncer = env.PGBOUNCER_ADMIN_URL ? createPgbouncerAdmin(env.PGBOUNCER_ADMIN_URL) : null;
   const metrics = createMetrics({ pgbouncer, store });
   metrics.dbPoolMax.set(env.DB_POOL_MAX + env.DB_READ_POOL_MAX);
+  const shedder = createLoadShedder({ lagMs: env.OVERLOAD_LAG_MS, maxInflight: env.MAX_INFLIGHT_REQUESTS });
   const cache = createCache({
     store,
     timeoutMs: env.CACHE_TIMEOUT_MS,
+    // A reply read late because this process is busy is not a slow cache (see TCacheOptions.extraTimeoutMs).
+    extraTimeoutMs: () => 2 * shedder.stats().lagMs,
     defaultTtlSeconds: env.CACHE_TTL_SECONDS,
     refreshAhead: env.CACHE_REFRESH_AHEAD ? { minIntervalMs: env.CACHE_REFRESH_MIN_INTERVAL_MS } : false,
     onEvent: (e) => metrics.cacheOps.observe({ namespace: e.namespace, result: e.type }, e.durationMs / 1000),
@@ -46,7 +49,6 @@ export function createDeps(env: TServicesEnv) {
   const writer = createTenantWriter(db.sql, { timeoutMs });
   const requests = createRequestWindow();
 
-  const shedder = createLoadShedder({ lagMs: env.OVERLOAD_LAG_MS, maxInflight: env.MAX_INFLIGHT_REQUESTS });
   let dbCalls = 0;
 
   /**

@@ -38,6 +38,12 @@ export type TCacheOptions = {
   prefix?: string;
   /** Budget for each store call; past it the call counts as failed and the loader answers. Default 100. */
   timeoutMs?: number;
+  /**
+   * Added to `timeoutMs` for each call: how late this process's event loop runs now (ms). A busy process reads a
+   * reply late however fast the store sent it; without this a fixed budget turns the process's own overload into
+   * "store timed out", every read falls back to the loader, and the database gets the load the cache was absorbing.
+   */
+  extraTimeoutMs?: () => number;
   defaultTtlSeconds?: number;
   /** Ceiling for any entry's TTL. Default 3600. */
   maxTtlSeconds?: number;
@@ -145,7 +151,8 @@ export function createCache(options: TCacheOptions): TCache {
   const {
     store,
     prefix = 'dharma',
-    timeoutMs = 100,
+    timeoutMs: baseTimeoutMs = 100,
+    extraTimeoutMs,
     defaultTtlSeconds = 60,
     maxTtlSeconds = 3600,
     tagTtlSeconds = 86_400,
@@ -155,7 +162,7 @@ export function createCache(options: TCacheOptions): TCache {
     refreshAhead = false,
   } = options;
   assertSegment('prefix', prefix);
-  if (!(defaultTtlSeconds > 0 && maxTtlSeconds > 0 && timeoutMs > 0)) {
+  if (!(defaultTtlSeconds > 0 && maxTtlSeconds > 0 && baseTimeoutMs > 0)) {
     throw new CacheUsageError('defaultTtlSeconds, maxTtlSeconds and timeoutMs must be positive');
   }
   // Tag versions must outlive every entry stamped with them, or an expired-then-reseeded version would turn a
@@ -163,6 +170,8 @@ export function createCache(options: TCacheOptions): TCache {
   if (tagTtlSeconds <= maxTtlSeconds) throw new CacheUsageError('tagTtlSeconds must exceed maxTtlSeconds');
   const tagTtlMs = tagTtlSeconds * 1000;
 
+  /** The budget of one store call: the base, plus the process's current event-loop lag when told it. */
+  const budget = (): number => baseTimeoutMs + (extraTimeoutMs?.() ?? 0);
   const counters = createCounters();
   const refresher = refreshAhead === false ? null : createRefreshAhead(refreshAhead);
   const inflight = new Map<string, Promise<TFlight>>();
@@ -170,7 +179,7 @@ export function createCache(options: TCacheOptions): TCache {
   let invalidateErrors = 0;
   let droppedInvalidations = 0;
   const pending = createPendingBumps({
-    retry: (keys) => withTimeout('cache invalidate retry', timeoutMs, () => store.incr(keys, tagTtlMs)).then(() => undefined),
+    retry: (keys) => withTimeout('cache invalidate retry', budget(), () => store.incr(keys, tagTtlMs)).then(() => undefined),
     intervalMs: invalidateRetryMs,
     maxKeys: maxPendingInvalidations,
     onDrop: (count) => {
@@ -189,7 +198,7 @@ export function createCache(options: TCacheOptions): TCache {
 
   /** An entry and its tag versions: from the store's near cache when it holds them all (no round trip), else one MGET. */
   const readEntry = (keys: string[]): (string | null)[] | Promise<(string | null)[]> =>
-    store.mgetLocal?.(keys) ?? withTimeout('cache read', timeoutMs, () => store.mget(keys));
+    store.mgetLocal?.(keys) ?? withTimeout('cache read', budget(), () => store.mget(keys));
 
   const loadCounted = <T>(namespace: string, loader: () => Promise<T>): Promise<T> => {
     counters.add(namespace, 'loads');
@@ -251,7 +260,7 @@ export function createCache(options: TCacheOptions): TCache {
         versions = current;
       } else {
         try {
-          versions = await withTimeout('cache seed versions', timeoutMs, () => store.ensureVersions(tKeys, tagTtlMs));
+          versions = await withTimeout('cache seed versions', budget(), () => store.ensureVersions(tKeys, tagTtlMs));
         } catch (error) {
           fail(error);
           status = 'error';
@@ -312,7 +321,7 @@ export function createCache(options: TCacheOptions): TCache {
     const value = await loadCounted(namespace, loader);
     try {
       const encoded = encodeEntry(value, versions);
-      await withTimeout('cache write', timeoutMs, () => store.set(eKey, encoded, ttlMs));
+      await withTimeout('cache write', budget(), () => store.set(eKey, encoded, ttlMs));
       return { value };
     } catch (error) {
       return { value, writeError: error };
@@ -325,7 +334,7 @@ export function createCache(options: TCacheOptions): TCache {
     const mark = pending.mark();
     let versions: string[];
     try {
-      versions = await withTimeout('cache invalidate', timeoutMs, () => store.incr(keys, tagTtlMs));
+      versions = await withTimeout('cache invalidate', budget(), () => store.incr(keys, tagTtlMs));
       pending.settled(keys, mark);
     } catch (error) {
       invalidateErrors += 1;
@@ -365,7 +374,7 @@ export function createCache(options: TCacheOptions): TCache {
     const candidates = [...found.values()].filter((r) => r.tagKeys.every((k) => bumpedTo.has(k)));
     if (candidates.length === 0) return done;
     try {
-      const raws = await withTimeout('cache patch read', timeoutMs, () => store.mget(candidates.map((c) => c.entryKey)));
+      const raws = await withTimeout('cache patch read', budget(), () => store.mget(candidates.map((c) => c.entryKey)));
       await Promise.all(
         candidates.map(async (c, i) => {
           const entry = decodeEntry(raws[i]);
@@ -373,7 +382,7 @@ export function createCache(options: TCacheOptions): TCache {
           if (entry === null || entry.g.length !== next.length || entry.g.some((v, j) => BigInt(v) + 1n !== BigInt(next[j]!))) return;
           const value = byNamespace.get(c.namespace)!.apply(c.input, entry.json === '' ? undefined : JSON.parse(entry.json));
           if (value === undefined) return;
-          await withTimeout('cache patch write', timeoutMs, () => store.set(c.entryKey, encodeEntry(value, next), c.ttlMs));
+          await withTimeout('cache patch write', budget(), () => store.set(c.entryKey, encodeEntry(value, next), c.ttlMs));
           counters.add(c.namespace, 'patches');
           done.add(c.entryKey);
         }),
@@ -432,7 +441,7 @@ export function createCache(options: TCacheOptions): TCache {
     if (local) return peeked(p.namespace, local, started, true);
     let read: (string | null)[];
     try {
-      read = await withTimeout('cache read', timeoutMs, () => store.mget(keys));
+      read = await withTimeout('cache read', budget(), () => store.mget(keys));
     } catch {
       return null;
     }
