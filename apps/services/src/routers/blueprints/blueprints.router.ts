@@ -59,6 +59,9 @@ const ZDiffOutput = z.object({
   diff: z.custom<ReturnType<typeof diffGraphs>>(),
 });
 
+/** Event-loop lag (ms, smoothed) above which a create does not warm the new blueprint's read. */
+const WARM_MAX_LAG_MS = 20;
+
 /**
  * How a create or a save changes cached list pages: the written row put in place on each first page whose filters it
  * matches (`patchListPage`), so a write does not send every list its tags reach back to the database.
@@ -180,8 +183,9 @@ export const blueprintsRouter = router({
         patch: ({ row }) => listPatch('create', row),
       });
       if (!created.replayed) {
-        // Whoever creates a blueprint opens it next: have it in the cache by then.
-        warmRead(blueprintReads.byId, ctx, 'blueprints.byId', { id: created.id });
+        // Whoever creates a blueprint opens it next: have it in the cache by then. A favour (a database read and a
+        // cache write), so not while the process is already running late.
+        if (ctx.deps.shedder.stats().lagMs < WARM_MAX_LAG_MS) warmRead(blueprintReads.byId, ctx, 'blueprints.byId', { id: created.id });
         ctx.deps.metrics.business.inc({ event: 'blueprint_created' });
       }
       return created;
