@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, isApiError, type TDharmaClient } from '@dharma/sdk/client';
-import { callerFor, makeDeps, scratchTenant, seededUsers, startHttp, tokenFor } from './testing/harness';
+import { makeDeps, scratchTenant, seededUsers, startHttp, tokenFor } from './testing/harness';
 import { smallGraph } from './testing/graphs';
 
 const deps = makeDeps();
@@ -208,10 +208,9 @@ describe('probes and metrics', () => {
     try {
       const { url } = s;
       const c = createClient(url, await tokenFor(scratch.admin, fresh.env.AUTH_SECRET), { maxBatchSize: 1 });
-      const { currentVersion } = await admin.blueprints.byId.query({ id: blueprintId });
-      // Busted through `fresh`, which has read nothing yet, so refresh-ahead has nothing to reload before the reads.
-      const freshAdmin = await callerFor(fresh, scratch.admin);
-      await freshAdmin.blueprints.saveVersion({ id: blueprintId, baseVersion: currentVersion, graph: smallGraph('t3.medium'), message: 'bust the cache' });
+      // Busted through `fresh`, which has read nothing yet, so refresh-ahead has nothing to reload before the reads
+      // (a save would rewrite the cached read instead, and the first read would hit).
+      await fresh.cache.invalidate({ tenantId: scratch.tenantId, tags: [`blueprint:${blueprintId}`] });
       for (let i = 0; i < 10; i++) await c.blueprints.byId.query({ id: blueprintId });
       const text = await (await fetch(`${url}/metrics`)).text();
       expect(text).toContain('dharma_cache_operations_total{namespace="blueprints.byId",result="miss"} 1');

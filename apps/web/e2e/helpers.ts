@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 
 export const SEEDED = {
   threeTier: 'Three-tier web app',
@@ -107,4 +107,22 @@ export async function expectNoSideScroll(page: Page) {
   await expect
     .poll(() => page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth), { message: `sideways scroll on ${page.url()}` })
     .toBeLessThanOrEqual(0);
+}
+
+/**
+ * For a describe block: signs in as `email` before each test, and after them all archives the blueprints the tests
+ * pushed to the returned list, so fixtures never pile up in the seeded tenant other specs read.
+ */
+export function signedInArchivingAfterwards(email: string): string[] {
+  const created: string[] = [];
+  test.beforeEach(async ({ page }) => {
+    await signIn(page, email);
+  });
+  test.afterAll(async ({ browser }) => {
+    const page = await browser.newPage();
+    await signIn(page, email);
+    for (const id of created) await rpcMutation(page.request, 'blueprints.archive', { id });
+    await page.close();
+  });
+  return created;
 }

@@ -1,5 +1,5 @@
 import { expect, test, type Page, type Route } from '@playwright/test';
-import { componentIndex, createFixture, findBlueprint, projectByName, rpcMutation, rpcQuery, signIn, smallGraph, uniqueName } from './helpers';
+import { componentIndex, createFixture, findBlueprint, projectByName, rpcQuery, signedInArchivingAfterwards, smallGraph, uniqueName } from './helpers';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -32,18 +32,7 @@ async function watch(page: Page, path: string, fail: Record<number, (route: Rout
 }
 
 test.describe('idempotency keys on creating mutations', () => {
-  const created: string[] = [];
-
-  test.beforeEach(async ({ page }) => {
-    await signIn(page, 'ada@acme.test');
-  });
-
-  test.afterAll(async ({ browser }) => {
-    const page = await browser.newPage();
-    await signIn(page, 'ada@acme.test');
-    for (const id of created) await rpcMutation(page.request, 'blueprints.archive', { id });
-    await page.close();
-  });
+  const created = signedInArchivingAfterwards('ada@acme.test');
 
   test('creating a blueprint sends a key; an edit renews it; a retry after a lost answer reuses it and creates one blueprint', async ({ page }) => {
     const keys = await watch(page, 'blueprints.create', {

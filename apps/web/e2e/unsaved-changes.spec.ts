@@ -1,19 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { componentIndex, createFixture, rpcMutation, rpcQuery, signIn } from './helpers';
+import { componentIndex, createFixture, rpcQuery, signedInArchivingAfterwards } from './helpers';
 
 test.describe('unsaved edits are never lost silently', () => {
-  const created: string[] = [];
-
-  test.beforeEach(async ({ page }) => {
-    await signIn(page, 'ada@acme.test');
-  });
-
-  test.afterAll(async ({ browser }) => {
-    const page = await browser.newPage();
-    await signIn(page, 'ada@acme.test');
-    for (const id of created) await rpcMutation(page.request, 'blueprints.archive', { id });
-    await page.close();
-  });
+  const created = signedInArchivingAfterwards('ada@acme.test');
 
   test('leaving the edit form by a link asks first: Cancel keeps the edits, Leave discards them', async ({ page }) => {
     const { id } = await createFixture(page.request, 'E2E leave guard');

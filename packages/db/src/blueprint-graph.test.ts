@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findCycle, MAX_COMPONENTS, ZBlueprintGraph } from './blueprint-graph';
-import { canonicalJson, graphHash } from './graph-hash';
+import { canonicalJson } from './graph-canonical';
+import { graphHash } from './graph-hash';
 
 const comp = (id: string, extra: Record<string, unknown> = {}) => ({ id, kind: 'vm', name: `vm ${id}`, cloud: 'aws', region: 'eu-west-1', ...extra });
 const issues = (input: unknown) => {

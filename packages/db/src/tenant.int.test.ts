@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ZBlueprintGraph } from './blueprint-graph';
 import { createDb } from './client';
-import { canonicalJson } from './graph-hash';
+import { canonicalJson } from './graph-canonical';
 import { createBlueprint, saveBlueprintVersion } from './queries/blueprints';
 import { withTenant } from './tenant';
 import { createScratchTenant, stackUrls } from './testing';

@@ -1,7 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { ZBlueprintGraph } from '../blueprint-graph';
 import type { TDb } from '../client';
-import { canonicalGraph, graphHash } from '../graph-hash';
+import { canonicalGraph } from '../graph-canonical';
+import { graphHash } from '../graph-hash';
 import { projects } from '../schema/projects';
 import { tenants, users } from '../schema/tenancy';
 import { awsServerlessApi } from './sample-graphs';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalJson } from '@dharma/db/graph-hash';
+import { canonicalJson } from '@dharma/db/graph-canonical';
 import { ZBlueprintGraph } from '@dharma/db/blueprint-graph';
 import { callerFor, makeDeps, scratchTenant, seededUsers } from '../../testing/harness';
 import { smallGraph } from '../../testing/graphs';
