@@ -210,7 +210,8 @@ describe('probes and metrics', () => {
       const c = createClient(url, await tokenFor(scratch.admin, fresh.env.AUTH_SECRET), { maxBatchSize: 1 });
       // Busted through `fresh`, which has read nothing yet, so refresh-ahead has nothing to reload before the reads
       // (a save would rewrite the cached read instead, and the first read would hit).
-      await fresh.store.ping(); // connected: an invalidation sent before would fail and be retried meanwhile
+      // Connected first: an invalidation sent before Redis is ready fails fast and is retried in the background.
+      for (let i = 0; i < 100 && !(await fresh.store.ping().then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
       await fresh.cache.invalidate({ tenantId: scratch.tenantId, tags: [`blueprint:${blueprintId}`] });
       for (let i = 0; i < 10; i++) await c.blueprints.byId.query({ id: blueprintId });
       const text = await (await fetch(`${url}/metrics`)).text();
