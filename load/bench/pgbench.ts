@@ -65,8 +65,8 @@ export function createFunctionScript(g: { json: string; hash: string; components
 }
 
 /**
- * A version save as a transaction of six statements: lock the blueprint (each client its own, `pgbench-save-<id>`,
- * found through the live-name index as the services find rows by id),
+ * A version save as a transaction of six statements: lock the blueprint (each client its own, created with the
+ * idempotency key `pgbench-save-<client>` and found through that key's index, as the services find rows by id),
  * insert the next version, move the blueprint to it. The graph changes per save (a counter in a property), as a
  * real save's does.
  */
@@ -74,7 +74,7 @@ export function saveScript(g: { json: string; components: number; relations: num
   return [
     'BEGIN;',
     "SELECT set_config('app.tenant_id', ':tenant', true);",
-    "SELECT id AS bp, current_version AS v FROM blueprints WHERE tenant_id = ':tenant' AND project_id = ':project' AND lower(name) = 'pgbench-save-' || :client_id AND archived_at IS NULL FOR UPDATE \\gset",
+    "SELECT id AS bp, current_version AS v FROM blueprints WHERE tenant_id = ':tenant' AND idempotency_key = 'pgbench-save-' || :client_id FOR UPDATE \\gset",
     `INSERT INTO blueprint_versions (tenant_id, blueprint_id, number, message, author_id, graph, graph_hash, component_count, relation_count) VALUES (':tenant', ':bp', :v + 1, 'save', ':author', jsonb_set(${q(g.json)}::jsonb, '{components,0,properties,n}', to_jsonb(:v + 1)), md5(random()::text) || md5(random()::text), ${g.components}, ${g.relations});`,
     "UPDATE blueprints SET current_version = :v + 1, updated_at = now() WHERE tenant_id = ':tenant' AND id = ':bp';",
     'END;',
@@ -84,5 +84,5 @@ export function saveScript(g: { json: string; components: number; relations: num
 
 /** The same save as the services send it: one message, the tenant setting and one call of blueprint_save_version. */
 export function saveFunctionScript(g: { json: string; components: number; relations: number }): string {
-  return `SELECT set_config('app.tenant_id', ':tenant', true) \\; SELECT s.* FROM blueprints b, blueprint_save_version(':tenant', b.id, b.current_version, ':author', NULL, jsonb_set(${q(g.json)}::jsonb, '{components,0,properties,n}', to_jsonb(b.current_version + 1)), md5(random()::text) || md5(random()::text), ${g.components}, ${g.relations}, 'save', NULL, NULL, NULL) s WHERE b.tenant_id = ':tenant' AND b.project_id = ':project' AND lower(b.name) = 'pgbench-save-' || :client_id AND b.archived_at IS NULL;\n`;
+  return `SELECT set_config('app.tenant_id', ':tenant', true) \\; SELECT s.* FROM blueprints b, blueprint_save_version(':tenant', b.id, b.current_version, ':author', NULL, jsonb_set(${q(g.json)}::jsonb, '{components,0,properties,n}', to_jsonb(b.current_version + 1)), md5(random()::text) || md5(random()::text), ${g.components}, ${g.relations}, 'save', NULL, NULL, NULL) s WHERE b.tenant_id = ':tenant' AND b.idempotency_key = 'pgbench-save-' || :client_id;\n`;
 }

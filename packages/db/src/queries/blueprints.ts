@@ -98,12 +98,14 @@ function summaries(tx: TExecutor, filter: SQL | undefined) {
 }
 
 /**
- * The list row of one live blueprint as a list page shows it, by id or, for a create whose id is not known yet, by
- * project and name (unique among live blueprints): sent in the same message after a write, it reads the write's
- * result, and the cache patches list pages with it instead of reading them again (`toSummaryRow`).
+ * The list row of one blueprint as a list page shows it: by id, or, after `createBlueprintStatement` in the same
+ * message, the blueprint it created (`blueprint_create` leaves its id in the transaction-local `app.created_blueprint`,
+ * migration 0007). Sent after a write, it reads the write's result, and the cache patches list pages with it instead
+ * of reading them again (`toSummaryRow`). Found by primary key: a lookup by name could not use its index under
+ * row-level security (lower() is not leakproof).
  */
-export function summaryStatement(tx: TExecutor, by: { tenantId: string } & ({ id: string } | { projectId: string; name: string })) {
-  const match = 'id' in by ? eq(blueprints.id, by.id) : and(eq(blueprints.projectId, by.projectId), sql`lower(${blueprints.name}) = lower(${by.name})`, isNull(blueprints.archivedAt));
+export function summaryStatement(tx: TExecutor, by: { tenantId: string } & ({ id: string } | { created: true })) {
+  const match = 'id' in by ? eq(blueprints.id, by.id) : sql`${blueprints.id} = nullif(current_setting(${'app.created_blueprint'}, true), ${''})::uuid`;
   return summaries(tx, and(eq(blueprints.tenantId, by.tenantId), match));
 }
 

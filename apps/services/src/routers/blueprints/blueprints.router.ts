@@ -174,7 +174,7 @@ export const blueprintsRouter = router({
       const { created } = await writeOnce(ctx, {
         // The new list row comes back in the same message, read after the insert: the list pages patch themselves with it.
         run: async () => {
-          const [rows, row] = await ctx.write((db) => [createBlueprintStatement(db, args), summaryStatement(db, { tenantId, projectId: input.projectId, name: input.name })]);
+          const [rows, row] = await ctx.write((db) => [createBlueprintStatement(db, args), summaryStatement(db, { tenantId, created: true })]);
           return { created: toCreatedBlueprint(rows), row: toSummaryRow(row) };
         },
         mapError: blueprintWriteError,
