@@ -46,6 +46,38 @@ describe('reads after mutations are never stale (real Redis)', () => {
     expect((await b.blueprints.byId({ id })).archivedAt).toBeNull();
   });
 
+  it('project counts follow creates without reloading the project list, and match the database on every process', async () => {
+    const scratch = await scratchTenant('counts');
+    const a = await callerFor(deps, scratch.admin);
+    const b = await callerFor(other, scratch.admin);
+    const truth = makeDeps({ CACHE_ENABLED: 'false' });
+    try {
+      const t = await callerFor(truth, scratch.admin);
+      const loads = () => (deps.cache.statsByNamespace()['projects.list']?.loads ?? 0) + (other.cache.statsByNamespace()['projects.list']?.loads ?? 0);
+      const patches = () => (deps.cache.statsByNamespace()['projects.list']?.patches ?? 0) + (other.cache.statsByNamespace()['projects.list']?.patches ?? 0);
+      await Promise.all([a.projects.list(), b.projects.list()]);
+      const [loadsBefore, patchesBefore] = [loads(), patches()];
+      for (let i = 0; i < 3; i++) {
+        await (i % 2 ? b : a).blueprints.create({ projectId: scratch.projectId, name: `Counted ${i}`, cloud: 'aws', graph: smallGraph() });
+        for (const c of [a, b]) expect(await c.projects.list()).toEqual(await t.projects.list());
+      }
+      expect((await a.projects.list())[0]?.blueprintCount).toBe(3);
+      expect(loads() - loadsBefore).toBe(0);
+      expect(patches() - patchesBefore).toBe(3);
+      // Concurrent creates from both processes: patched or reloaded, the counts are the database's.
+      await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? b : a).blueprints.create({ projectId: scratch.projectId, name: `Together ${i}`, cloud: 'aws', graph: smallGraph() })));
+      for (const c of [a, b]) expect((await c.projects.list())[0]?.blueprintCount).toBe(9);
+      // A version save does not change a count, and no longer touches the project list.
+      const { items } = await a.blueprints.list({ pageSize: 1 });
+      const loadsBeforeSave = loads();
+      await a.blueprints.saveVersion({ id: items[0]!.id, baseVersion: 1, graph: smallGraph('t3.large'), message: 'bigger' });
+      expect(await b.projects.list()).toEqual(await t.projects.list());
+      expect(loads()).toBe(loadsBeforeSave);
+    } finally {
+      await truth.close();
+    }
+  });
+
   it('actually serves repeated reads from the cache', async () => {
     const scratch = await scratchTenant('hits');
     const a = await callerFor(deps, scratch.admin);
@@ -90,6 +122,11 @@ describe('Redis outage in the middle of a run', () => {
       expect(warm.errors).toBe(0);
 
       await redis.stop();
+      // Until this process reads the closed socket, its near cache still (rightly) answers what it holds: reads made
+      // only of microtasks would never let it. Wait for the lapse, then every read must go to the database.
+      const lapse = Date.now() + 5_000;
+      while (deps.store.nearStats?.().tracking === true && Date.now() < lapse) await new Promise((r) => setTimeout(r, 10));
+      expect(deps.store.nearStats?.().tracking ?? false).toBe(false);
       const failures: unknown[] = [];
       for (let i = 0; i < 20; i++) await read().catch((e: unknown) => failures.push(e));
       expect(failures).toEqual([]);

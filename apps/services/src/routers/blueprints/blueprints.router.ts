@@ -16,27 +16,26 @@ import { cachedQuery, cachedRead, warmRead } from '../../trpc/cached-read';
 import { idempotencyKey } from '../../trpc/context';
 import { permission, router } from '../../trpc/procedures';
 import { writeOnce } from '../../trpc/write-once';
+import { projectCountPatch, projectTags } from '../projects.router';
 import {
   ZBlueprintDetail, ZBlueprintIdInput, ZBlueprintList, ZCreateBlueprintInput, ZDiffInput, ZListBlueprintsInput,
   ZSaveVersionInput, ZVersionDetail, ZVersionInput, ZVersionSummary,
 } from './blueprints.schema';
 
-/** Cache tags: any blueprint change invalidates the lists; a change to one blueprint invalidates its reads. */
 /**
  * Cache tags of blueprint reads. A list is tagged by one of its filters, the first of project, cloud and status it
  * has (or `blueprints:list` when it has none of them); a mutation bumps the tags of the values the blueprint has on
  * each of them. A blueprint can only be in a list whose every filter it matches, so the list's tag is among those
  * bumped: correct, and a create in one project no longer invalidates the lists of the others, or an AWS create the
- * Azure lists. `blueprints` (every mutation) is for reads that summarise all blueprints, like project counts.
+ * Azure lists. What changes a project's blueprint count (a create, an archive, a restore) bumps the project list's
+ * tag as well (`projectTags.lists`); a version save does not.
  */
 export const blueprintTags = {
-  any: 'blueprints',
   one: (id: string) => `blueprint:${id}`,
   list: (filter: { projectId?: string | undefined; cloud?: string | undefined; status?: string | undefined }): string =>
     filter.projectId ? `blueprints:list:project:${filter.projectId}` : filter.cloud ? `blueprints:list:cloud:${filter.cloud}` : filter.status ? `blueprints:list:status:${filter.status}` : 'blueprints:list',
   /** Every tag a change to a blueprint at `place` can make stale (its own `one` tag aside). */
   changed: (place: TBlueprintListPlace): string[] => [
-    'blueprints',
     'blueprints:list',
     `blueprints:list:project:${place.projectId}`,
     `blueprints:list:cloud:${place.cloud}`,
@@ -114,7 +113,7 @@ function setArchived(archived: boolean) {
         await assertCovers(tx, ctx, input.id, verb);
         return setBlueprintArchived(tx, { tenantId: ctx.tenant.id, id: input.id, archived });
       });
-      await ctx.cache.invalidate([...blueprintTags.changed(place), blueprintTags.one(input.id)]);
+      await ctx.cache.invalidate([...blueprintTags.changed(place), blueprintTags.one(input.id), projectTags.lists]);
       ctx.deps.metrics.business.inc({ event: archived ? 'blueprint_archived' : 'blueprint_restored' });
       return { archivedAt };
     });
@@ -179,8 +178,8 @@ export const blueprintsRouter = router({
         },
         mapError: blueprintWriteError,
         // A create lands where its input says; when its outcome is unknown those lists may have changed.
-        tags: () => blueprintTags.changed(place),
-        patch: ({ row }) => listPatch('create', row),
+        tags: () => [...blueprintTags.changed(place), projectTags.lists],
+        patch: ({ row }) => [listPatch('create', row), projectCountPatch(place.projectId, 1)].filter((p): p is TEntryPatch => p !== undefined),
       });
       if (!created.replayed) {
         // Whoever creates a blueprint opens it next: have it in the cache by then. A favour (a database read and a
