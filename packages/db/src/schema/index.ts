@@ -2,3 +2,5 @@ export * from './rls';
 export * from './tenancy';
 export * from './projects';
 export * from './blueprints';
+export * from './identity';
+export * from './audit';

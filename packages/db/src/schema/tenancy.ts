@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { tenantPolicy } from './rls';
+
+export const USER_KINDS = ['human', 'service'] as const;
 
 export const tenants = pgTable(
   'tenants',
@@ -26,7 +28,8 @@ export const users = pgTable(
     email: text('email').notNull(),
     name: text('name').notNull(),
     externalId: text('external_id'),
-    roles: text('roles').array().notNull().default(sql`'{}'::text[]`),
+    /** People sign in; service accounts act only through their API tokens. */
+    kind: text('kind', { enum: USER_KINDS }).notNull().default('human'),
     status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -34,6 +37,8 @@ export const users = pgTable(
   (t) => [
     uniqueIndex('users_tenant_email_key').on(t.tenantId, sql`lower(${t.email})`),
     uniqueIndex('users_tenant_external_id_key').on(t.tenantId, t.externalId),
+    // Target of composite foreign keys: a grant or a token can only point at a user of its own tenant.
+    unique('users_tenant_id_key').on(t.tenantId, t.id),
     tenantPolicy('users', t.tenantId),
   ],
 );
