@@ -41,6 +41,9 @@ export async function pgbench(name: string, opts: { url: string; script: string;
   }
 }
 
+/** The audit actor of pgbench's writes: the write functions record an event for it, as they do for a request's user. */
+const AUDIT = `SELECT set_config('app.audit', '{"actorType":"system","actorLabel":"pgbench"}', true)`;
+
 /** pgbench quotes `:name` substitutions raw; these are written into the scripts as SQL literals. */
 const q = (v: string) => `'${v.replaceAll("'", "''")}'`;
 
@@ -61,7 +64,7 @@ export function createScript(g: { json: string; hash: string; components: number
 
 /** The same rows written as the services write them: one message, the tenant setting and one call of blueprint_create. */
 export function createFunctionScript(g: { json: string; hash: string; components: number; relations: number }): string {
-  return `SELECT set_config('app.tenant_id', ':tenant', true) \\; SELECT * FROM blueprint_create(':tenant', ':project', 'pgbench ' || gen_random_uuid(), '', 'aws', ':author', ${q(g.json)}::jsonb, ${q(g.hash)}, ${g.components}, ${g.relations}, 'Initial version', NULL);\n`;
+  return `SELECT set_config('app.tenant_id', ':tenant', true) \\; ${AUDIT} \\; SELECT * FROM blueprint_create(':tenant', ':project', 'pgbench ' || gen_random_uuid(), '', 'aws', ':author', ${q(g.json)}::jsonb, ${q(g.hash)}, ${g.components}, ${g.relations}, 'Initial version', NULL);\n`;
 }
 
 /**
@@ -84,5 +87,5 @@ export function saveScript(g: { json: string; components: number; relations: num
 
 /** The same save as the services send it: one message, the tenant setting and one call of blueprint_save_version. */
 export function saveFunctionScript(g: { json: string; components: number; relations: number }): string {
-  return `SELECT set_config('app.tenant_id', ':tenant', true) \\; SELECT s.* FROM blueprints b, blueprint_save_version(':tenant', b.id, b.current_version, ':author', NULL, jsonb_set(${q(g.json)}::jsonb, '{components,0,properties,n}', to_jsonb(b.current_version + 1)), md5(random()::text) || md5(random()::text), ${g.components}, ${g.relations}, 'save', NULL, NULL, NULL) s WHERE b.tenant_id = ':tenant' AND b.idempotency_key = 'pgbench-save-' || :client_id;\n`;
+  return `SELECT set_config('app.tenant_id', ':tenant', true) \\; ${AUDIT} \\; SELECT s.* FROM blueprints b, blueprint_save_version(':tenant', b.id, b.current_version, ':author', NULL, jsonb_set(${q(g.json)}::jsonb, '{components,0,properties,n}', to_jsonb(b.current_version + 1)), md5(random()::text) || md5(random()::text), ${g.components}, ${g.relations}, 'save', NULL, NULL, NULL) s WHERE b.tenant_id = ':tenant' AND b.idempotency_key = 'pgbench-save-' || :client_id;\n`;
 }

@@ -43,11 +43,11 @@ const servicesEnv = (port: number, cache: boolean): Record<string, string> => ({
 const db = createDb({ url: env.DATABASE_URL, max: 1 });
 const user = (await readDirectory(db.db)).find((u) => u.email === 'ada@acme.test');
 if (!user) throw new Error('seeded user ada@acme.test not found: run npm run db:seed');
-const token = await signAccessToken({ sub: user.userId, tid: user.tenantId, email: user.email, name: user.name, roles: user.roles }, env.AUTH_SECRET, 3600);
+const token = await signAccessToken({ sub: user.userId, tid: user.tenantId, email: user.email, name: user.name }, env.AUTH_SECRET, 3600);
 await db.close();
 // Writes go to a throw-away tenant so they do not crowd the sample data.
 const scratch = await createScratchTenant(env.DATABASE_OWNER_URL, 'bench');
-const writerToken = await signAccessToken({ sub: scratch.userId, tid: scratch.tenantId, email: scratch.email, name: scratch.name, roles: ['admin'] }, env.AUTH_SECRET, 3600);
+const writerToken = await signAccessToken({ sub: scratch.userId, tid: scratch.tenantId, email: scratch.email, name: scratch.name }, env.AUTH_SECRET, 3600);
 
 const procs = await Promise.all([
   startProcess('bare', 'load/bench/bare-server.ts', [String(ports.bare)], {}, `http://127.0.0.1:${ports.bare}/`),

@@ -1,11 +1,11 @@
-import { readDirectoryEntry } from '@dharma/auth/directory';
+import { readApiToken, readDirectoryEntry } from '@dharma/auth/directory';
 import { createCache } from '@dharma/cache/cache';
 import { createMemoryStore } from '@dharma/cache/memory-store';
 import { createRedisStore } from '@dharma/cache/redis-store';
 import type { TCacheStore } from '@dharma/cache/store';
 import { createDb, type TDbHandle } from '@dharma/db/client';
 import { DatabaseBusy, DatabaseTimeout } from '@dharma/db/errors';
-import { createTenantReader, createTenantWriter, type TTenantRead, type TTenantTx, withTenant } from '@dharma/db/tenant';
+import { createTenantReader, createTenantWriter, type TAuditActor, type TTenantRead, type TTenantTx, type TTenantWrite, withTenant } from '@dharma/db/tenant';
 import { createPgbouncerAdmin } from './domain/monitoring/pgbouncer';
 import { createRequestWindow } from './domain/monitoring/request-window';
 import type { TServicesEnv } from './env';
@@ -80,15 +80,18 @@ export function createDeps(env: TServicesEnv) {
    * A tenant transaction, measured, answered within DB_TIMEOUT_MS: past it the caller gets `DatabaseTimeout` (a
    * 503) while the transaction finishes or fails on its own. Prefer `readInTenant` and `writeInTenant`, which cancel.
    */
-  const inTenant = <T>(tenantId: string, fn: (tx: TTenantTx) => Promise<T>, options?: { readOnly?: boolean }): Promise<T> =>
+  const inTenant = <T>(tenantId: string, fn: (tx: TTenantTx) => Promise<T>, options?: { readOnly?: boolean; audit?: TAuditActor }): Promise<T> =>
     measured(() => within(withTenant(db.db, tenantId, fn, options), timeoutMs));
 
   const readInTenant: TTenantRead = (tenantId, build) => measured(() => pipelined(tenantId, build));
-  const writeInTenant: TTenantRead = (tenantId, build) => measured(() => writer(tenantId, build));
+  const writeInTenant: TTenantWrite = (tenantId, build, audit) => measured(() => writer(tenantId, build, audit));
   const auth = createAuthenticator({
     secret: env.AUTH_SECRET,
     read: readInTenant,
+    cache,
+    cacheEnabled: env.CACHE_ENABLED,
     lookupUser: (userId) => measured(() => within(readDirectoryEntry(readDb.sql, userId), timeoutMs)),
+    lookupToken: (hash) => measured(() => within(readApiToken(readDb.sql, hash), timeoutMs)),
   });
 
   return {

@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LRUCache } from 'lru-cache';
-import { allowedScope } from '@dharma/auth/rbac';
+import { scopeIn } from '@dharma/auth/rbac';
 import type { TPeekParams } from '@dharma/cache/cache';
 import { stableKey } from '@dharma/cache/key';
 import { isDatabaseUnavailable } from '@dharma/db/errors';
 import type { TDeps } from './deps';
 import { loaderOf, readThrough, type TCachedReadSpec, type TReadCtx } from './trpc/cached-read';
 import { cacheHeader, createInnerContext } from './trpc/context';
-import { tenantScope, userFromClaims } from './trpc/procedures';
+import { actorOf, decidePermission, tenantScope, userOf } from './trpc/procedures';
 
 const PREFIX = '/trpc/';
 
@@ -108,25 +108,27 @@ export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadS
 
   /** The rest of a read, when something is not in memory: verifying a token, membership, Redis, the loader. */
   async function serveAsync(req: IncomingMessage, res: ServerResponse, route: TRoute, header: string, started: number): Promise<boolean> {
-    let claims;
+    let principal;
     try {
-      claims = await deps.auth.verify(tokenOf(header));
+      principal = await deps.auth.verify(tokenOf(header));
     } catch {
       return false;
     }
-    const member = await deps.auth.membership(claims);
-    if (!member) return false;
-    const scope = allowedScope(claims.roles, route.spec.resource, route.spec.action);
-    if (!scope) return false;
+    const access = await deps.auth.access(principal).catch(() => null);
+    if (!access?.ok) return false;
+    const user = userOf(principal, access);
+    const decision = decidePermission(user, route.spec.resource, route.spec.action);
+    if (!('scope' in decision)) return false;
+    const { scope } = decision;
 
     const requestId = requestIdOf(req);
-    const hit = deps.env.CACHE_ENABLED ? await deps.cache.peek(peekParams(route, claims.tid)) : null;
+    const hit = deps.env.CACHE_ENABLED ? await deps.cache.peek(peekParams(route, principal.tenantId)) : null;
     if (hit) return send(res, route, bodyOf(hit), 'HIT', requestId, started);
     const { spec, path, input } = route;
     const load = loaderOf(spec);
     if (!load) return false;
     const base = createInnerContext(deps, { authorization: header, requestId });
-    const ctx: TReadCtx = { ...base, user: userFromClaims(claims), ...tenantScope(deps, { id: claims.tid, slug: member.tenantSlug }, base.cacheStatuses), scope };
+    const ctx: TReadCtx = { ...base, principal, user, ...tenantScope(deps, { id: principal.tenantId, slug: access.tenantSlug }, base.cacheStatuses, actorOf({ ...base, user })), scope };
     let json: string;
     try {
       json = JSON.stringify(await readThrough(spec, ctx, path, input, load, route)) ?? '';
@@ -153,11 +155,11 @@ export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadS
     if (!header.startsWith('Bearer ')) return false;
 
     // The same decisions as below, taken from memory when everything they need is there.
-    const claims = deps.auth.knownClaims(tokenOf(header));
-    const member = claims && deps.auth.knownMembership(claims);
-    if (claims && member !== undefined) {
-      if (member === null || !allowedScope(claims.roles, route.spec.resource, route.spec.action)) return false;
-      const hit = deps.env.CACHE_ENABLED ? deps.cache.peekLocal(peekParams(route, claims.tid)) : undefined;
+    const principal = deps.auth.knownBearer(tokenOf(header));
+    const access = principal && deps.auth.knownAccess(principal);
+    if (principal && access !== undefined) {
+      if (!access.ok || scopeIn(access.permissions, route.spec.resource, route.spec.action) === null) return false;
+      const hit = deps.env.CACHE_ENABLED ? deps.cache.peekLocal(peekParams(route, principal.tenantId)) : undefined;
       if (hit) return send(res, route, bodyOf(hit), 'HIT', requestIdOf(req), started);
     }
     return serveAsync(req, res, route, header, started);

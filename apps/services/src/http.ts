@@ -54,7 +54,7 @@ export function createRequestListener(deps: TDeps, { metrics = () => deps.metric
     basePath: '/trpc/',
     maxBodySize: deps.env.MAX_BODY_BYTES,
     createContext: ({ req, res }) => {
-      const ctx = contextFromHeaders(deps, req.headers, failures.get(req));
+      const ctx = contextFromHeaders(deps, req.headers, failures.get(req), req.socket.remoteAddress);
       res.setHeader('x-request-id', ctx.requestId);
       return ctx;
     },

@@ -54,3 +54,9 @@ function toEntry(r: TDirectoryRow): TDirectoryEntry {
     roles: r.roles.flatMap((role) => (ZRole.safeParse(role).success ? [role as TRole] : [])),
   };
 }
+
+/** An API token by the hash of its secret (the `auth_api_token` definer function), or null. One simple statement. */
+export async function readApiToken(client: Sql, secretHash: string): Promise<{ tokenId: string; tenantId: string; userId: string } | null> {
+  const [row] = await client.unsafe<{ token_id: string; tenant_id: string; user_id: string }[]>(`select * from auth_api_token(${literal(secretHash)})`);
+  return row ? { tokenId: row.token_id, tenantId: row.tenant_id, userId: row.user_id } : null;
+}

@@ -12,11 +12,30 @@ export type TRole = z.infer<typeof ZRole>;
 
 export const RESOURCES = [
   'blueprint', 'project', 'deployment', 'iac', 'guardrail', 'policy', 'costing', 'budget', 'approval', 'incident',
-  'governance', 'recommendation', 'audit', 'tenant', 'user', 'system',
+  'governance', 'recommendation', 'audit', 'tenant', 'user', 'role', 'token', 'system',
 ] as const;
 export type TResource = (typeof RESOURCES)[number];
-export type TAction = 'create' | 'read' | 'update' | 'delete' | 'approve' | 'execute' | 'override' | 'manage';
-export type TScope = 'own' | 'team' | 'tenant' | 'global';
+export const ACTIONS = ['create', 'read', 'update', 'delete', 'approve', 'execute', 'override', 'manage'] as const;
+export type TAction = (typeof ACTIONS)[number];
+export const SCOPES = ['own', 'team', 'tenant', 'global'] as const;
+export type TScope = (typeof SCOPES)[number];
+
+/**
+ * One permission as a custom role lists it or an API token carries it. Scopes a tenant may give: `tenant` (any
+ * record of the tenant) and `own` (records the user created), except for `read`, which is tenant-wide (lists are
+ * cached per tenant). Team scope is not offered yet: no record belongs to a team until projects do.
+ */
+export const ZPermission = z
+  .object({
+    resource: z.enum([...RESOURCES, '*'], { error: `must be * or one of ${RESOURCES.join(', ')}` }),
+    action: z.enum(ACTIONS, { error: `must be one of ${ACTIONS.join(', ')}` }),
+    scope: z.enum(['own', 'tenant'], { error: 'must be own or tenant' }),
+  })
+  .refine((p) => p.scope === 'tenant' || (p.action !== 'read' && p.action !== 'manage'), {
+    error: 'read (and manage, which includes it) can only be granted at tenant scope',
+    path: ['scope'],
+  });
+export type TPermission = { resource: TResource | '*'; action: TAction; scope: TScope };
 
 const SCOPE_RANK: Record<TScope, number> = { own: 0, team: 1, tenant: 2, global: 3 };
 
@@ -51,15 +70,55 @@ export const ROLE_GRANTS: Record<TRole, readonly TGrant[]> = {
   ],
 };
 
+// Everyone manages their own API tokens; admins (`*` manage at tenant) manage everyone's and service accounts'.
+const OWN_TOKENS: TGrant = ['token', 'manage', 'own'];
+
+/** A system role's permissions, as data. */
+export function systemPermissions(role: TRole): TPermission[] {
+  return [...ROLE_GRANTS[role], OWN_TOKENS].map(([resource, action, scope]) => ({ resource, action, scope }));
+}
+
+const SYSTEM_PERMISSIONS = Object.fromEntries(ROLES.map((role) => [role, systemPermissions(role)])) as Record<TRole, TPermission[]>;
+
+export const isSystemRole = (name: string): name is TRole => (ROLES as readonly string[]).includes(name);
+
+/** The widest scope at which `permissions` allow `action` on `resource`, or null when they do not. */
+export function scopeIn(permissions: readonly TPermission[], resource: TResource, action: TAction): TScope | null {
+  let best: TScope | null = null;
+  for (const p of permissions) {
+    if ((p.resource === '*' || p.resource === resource) && (p.action === action || p.action === 'manage')) {
+      if (best === null || SCOPE_RANK[p.scope] > SCOPE_RANK[best]) best = p.scope;
+    }
+  }
+  return best;
+}
+
+/**
+ * What a token may do for its user now: each of its permissions narrowed to what the user's roles still allow
+ * (a token never outlives a revoked role). The narrower of the two scopes.
+ */
+export function narrowToToken(held: readonly TPermission[], token: readonly TPermission[]): TPermission[] {
+  const out: TPermission[] = [];
+  for (const p of token) {
+    const actions = p.action === 'manage' ? ACTIONS : [p.action];
+    const resources = p.resource === '*' ? RESOURCES : [p.resource];
+    for (const resource of resources) {
+      for (const action of actions) {
+        const heldScope = scopeIn(held, resource, action);
+        if (heldScope === null) continue;
+        out.push({ resource, action, scope: SCOPE_RANK[heldScope] < SCOPE_RANK[p.scope] ? heldScope : p.scope });
+      }
+    }
+  }
+  return out;
+}
+
 /** The widest scope at which these roles may do `action` on `resource`, or null when they may not. */
 export function allowedScope(roles: readonly TRole[], resource: TResource, action: TAction): TScope | null {
   let best: TScope | null = null;
   for (const role of roles) {
-    for (const [r, a, scope] of ROLE_GRANTS[role] ?? []) {
-      if ((r === '*' || r === resource) && (a === action || a === 'manage')) {
-        if (best === null || SCOPE_RANK[scope] > SCOPE_RANK[best]) best = scope;
-      }
-    }
+    const scope = SYSTEM_PERMISSIONS[role] ? scopeIn(SYSTEM_PERMISSIONS[role], resource, action) : null;
+    if (scope !== null && (best === null || SCOPE_RANK[scope] > SCOPE_RANK[best])) best = scope;
   }
   return best;
 }

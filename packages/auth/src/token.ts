@@ -1,17 +1,18 @@
 import { createSigner, createVerifier, TokenError as JwtError } from 'fast-jwt';
 import { z } from 'zod';
-import { ZRole } from './rbac';
 
 export const TOKEN_ISSUER = 'iac-dharma';
 export const TOKEN_AUDIENCE = 'dharma-services';
 
-/** What a verified access token proves about its bearer. */
+/**
+ * What a verified access token proves about its bearer: who they are and in which tenant. Not what they may do:
+ * roles and permissions are read per request from the database (`access.ts`), so a change takes effect at once.
+ */
 export const ZAccessClaims = z.object({
   sub: z.uuid(),
   tid: z.uuid(),
   email: z.string(),
   name: z.string(),
-  roles: z.array(ZRole),
   exp: z.number(),
 });
 export type TAccessClaims = z.infer<typeof ZAccessClaims>;
@@ -48,7 +49,7 @@ function verifierFor(secret: string) {
 /** Signs an HS256 access token. Short-lived by default: SSO sessions renew it, scripts mint a new one. */
 export async function signAccessToken(claims: Omit<TAccessClaims, 'exp'>, secret: string, ttlSeconds = 3600): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return signerFor(secret)({ sub: claims.sub, tid: claims.tid, email: claims.email, name: claims.name, roles: claims.roles, iat: now, exp: now + ttlSeconds });
+  return signerFor(secret)({ sub: claims.sub, tid: claims.tid, email: claims.email, name: claims.name, iat: now, exp: now + ttlSeconds });
 }
 
 /** Verifies signature, issuer, audience and expiry; throws TokenError with the reason, never returns unverified claims. */

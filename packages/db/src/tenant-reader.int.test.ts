@@ -10,7 +10,10 @@ import {
 } from './queries/blueprints';
 import { projects } from './schema/projects';
 import { createTenantReader, withTenant } from './tenant';
-import { createScratchTenant, stackUrls } from './testing';
+import { createScratchTenant, stackUrls, TEST_ACTOR } from './testing';
+
+/** A tenant transaction that writes through the audited functions, as the services do (with an actor). */
+const audited: typeof withTenant = (db, tenantId, fn, options) => withTenant(db, tenantId, fn, { ...options, audit: TEST_ACTOR });
 
 const urls = stackUrls();
 // A small pool into PgBouncer (transaction mode): concurrent reads queue on two client connections.
@@ -33,7 +36,7 @@ const aIds: Record<string, string> = {};
 const bIds: Record<string, string> = {};
 
 async function addBlueprint(t: TScratch, name: string) {
-  const { id } = await withTenant(app.db, t.tenantId, (tx) =>
+  const { id } = await audited(app.db, t.tenantId, (tx) =>
     createBlueprint(tx, { tenantId: t.tenantId, projectId: t.projectId, name, description: `about ${name}`, cloud: 'aws', graph, message: 'v1', authorId: t.userId }),
   );
   return id;

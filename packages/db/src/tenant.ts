@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { Sql } from 'postgres';
 import type { TDb, TExecutor } from './client';
+import { auditActorStatement, type TAuditActor } from './audit-context';
 import { DatabaseTimeout, isDatabaseUnavailable } from './errors';
 import * as schema from './schema/index';
 
@@ -21,12 +22,13 @@ export async function withTenant<T>(
   db: TDb,
   tenantId: string,
   fn: (tx: TTenantTx) => Promise<T>,
-  options: { readOnly?: boolean } = {},
+  options: { readOnly?: boolean; audit?: TAuditActor } = {},
 ): Promise<T> {
   assertTenantId(tenantId);
   return db.transaction(
     async (tx) => {
       await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
+      if (options.audit) await tx.execute(sql.raw(auditActorStatement(options.audit)));
       return fn(tx);
     },
     options.readOnly ? { accessMode: 'read only' } : undefined,
@@ -77,6 +79,9 @@ type TResults<S extends readonly TOneStatement<unknown>[]> = { -readonly [K in k
 
 export type TTenantRead = <const S extends readonly TOneStatement<unknown>[]>(tenantId: string, build: (db: TDb) => S) => Promise<TResults<S>>;
 
+/** A tenant write in one message; `audit` is who makes it, recorded by the audit events the statements write. */
+export type TTenantWrite = <const S extends readonly TOneStatement<unknown>[]>(tenantId: string, build: (db: TDb) => S, audit?: TAuditActor) => Promise<TResults<S>>;
+
 /** A statement a Drizzle query handed to the pipelining client, waiting for the combined query's results. */
 interface TPendingStatement {
   text: string;
@@ -121,7 +126,7 @@ export interface TTenantStatementOptions {
  * when the message ends and rolls back entirely if any statement fails, so a write built as one call of a PL/pgSQL
  * function (migration 0005) costs one round trip and holds a PgBouncer server connection only while it runs.
  */
-export function createTenantWriter(sql: Sql, options: TTenantStatementOptions = {}): TTenantRead {
+export function createTenantWriter(sql: Sql, options: TTenantStatementOptions = {}): TTenantWrite {
   return createTenantStatements(sql, 'write', options);
 }
 
@@ -140,7 +145,7 @@ function answerWithin<T>(query: { cancel: () => unknown }, answer: Promise<T>, t
   return Promise.race([answer, deadline]).finally(() => clearTimeout(timer));
 }
 
-function createTenantStatements(sql: Sql, mode: 'read' | 'write', { timeoutMs }: TTenantStatementOptions): TTenantRead {
+function createTenantStatements(sql: Sql, mode: 'read' | 'write', { timeoutMs }: TTenantStatementOptions): TTenantWrite {
   const head = mode === 'read' ? ['set transaction read only'] : [];
   let collecting: TPendingStatement[] | null = null;
   // The Drizzle client of pipelined reads: `unsafe` records the statement (Drizzle calls it synchronously from
@@ -175,10 +180,11 @@ function createTenantStatements(sql: Sql, mode: 'read' | 'write', { timeoutMs }:
    * result. When a message of several calls fails for a reason of one call's own (not the database being down),
    * each call is sent again alone, so one call's error never fails another.
    */
-  async function send(tenantId: string, calls: TPendingStatement[][]): Promise<void> {
+  async function send(tenantId: string, calls: TPendingStatement[][], audit?: TAuditActor): Promise<void> {
     const statements = calls.flat();
-    const text = [...head, `select set_config('app.tenant_id', ${literal(tenantId)}, true)`, ...statements.map((c) => c.text)].join('; ');
-    const first = head.length + 1;
+    const settings = [`select set_config('app.tenant_id', ${literal(tenantId)}, true)`, ...(audit ? [auditActorStatement(audit)] : [])];
+    const text = [...head, ...settings, ...statements.map((c) => c.text)].join('; ');
+    const first = head.length + settings.length;
     try {
       const query = sql.unsafe(text);
       const all = (await answerWithin(query, query.values(), timeoutMs)) as unknown as { columns: { name: string }[] }[] & unknown[][][];
@@ -222,7 +228,7 @@ function createTenantStatements(sql: Sql, mode: 'read' | 'write', { timeoutMs }:
     }
   }
 
-  return async function readInTenant<const S extends readonly TOneStatement<unknown>[]>(tenantId: string, build: (db: TDb) => S): Promise<TResults<S>> {
+  return async function readInTenant<const S extends readonly TOneStatement<unknown>[]>(tenantId: string, build: (db: TDb) => S, audit?: TAuditActor): Promise<TResults<S>> {
     assertTenantId(tenantId);
     const statements = build(db);
     const collected: TPendingStatement[] = [];
@@ -247,9 +253,10 @@ function createTenantStatements(sql: Sql, mode: 'read' | 'write', { timeoutMs }:
     }
     if (collected.length === 0) return [] as unknown as TResults<S>;
     if (mode === 'read') queueRead(tenantId, collected);
-    else void send(tenantId, [collected]);
+    else void send(tenantId, [collected], audit);
     return (await Promise.all(results)) as TResults<S>;
   };
 }
 
 export type { TExecutor };
+export type { TAuditActor };

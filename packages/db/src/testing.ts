@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createDb } from './client';
 import { parseEnv, ZPostgresUrl } from './env';
+import { roleGrants } from './schema/identity';
 import { projects } from './schema/projects';
 import { tenants, users } from './schema/tenancy';
 
@@ -17,10 +18,14 @@ export async function createScratchTenant(ownerUrl: string, label: string) {
     const email = `admin@${slug}.test`;
     const name = 'Scratch Admin';
     const [t] = await owner.db.insert(tenants).values({ slug, name: tenantName }).returning({ id: tenants.id });
-    const [u] = await owner.db.insert(users).values({ tenantId: t!.id, email, name, roles: ['admin'] }).returning({ id: users.id });
+    const [u] = await owner.db.insert(users).values({ tenantId: t!.id, email, name }).returning({ id: users.id });
+    await owner.db.insert(roleGrants).values({ tenantId: t!.id, userId: u!.id, role: 'admin' });
     const [p] = await owner.db.insert(projects).values({ tenantId: t!.id, slug: 'main', name: 'Main', primaryCloud: 'aws' }).returning({ id: projects.id });
     return { tenantId: t!.id, userId: u!.id, projectId: p!.id, slug, tenantName, email, name };
   } finally {
     await owner.close();
   }
 }
+
+/** The audit actor of data-layer tests that write through the audited functions directly. */
+export const TEST_ACTOR = { actorId: null, actorType: 'system', actorLabel: 'test' } as const;

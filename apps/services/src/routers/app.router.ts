@@ -3,7 +3,11 @@ import { router } from '../trpc/procedures';
 import type { TCachedReadSpec } from '../trpc/cached-read';
 import { blueprintReads, blueprintsRouter } from './blueprints/blueprints.router';
 import { healthRouter } from './health.router';
-import { identityRouter } from './identity.router';
+import { identityRouter } from './identity/identity.router';
+import { rolesRouter } from './identity/roles.router';
+import { tokensRouter } from './identity/tokens.router';
+import { usersRouter } from './identity/users.router';
+import { auditRouter } from './audit/audit.router';
 import { monitoringRouter } from './monitoring.router';
 import { projectReads, projectsRouter } from './projects.router';
 
@@ -13,6 +17,10 @@ export const appRouter = router({
   projects: projectsRouter,
   blueprints: blueprintsRouter,
   monitoring: monitoringRouter,
+  users: usersRouter,
+  roles: rolesRouter,
+  tokens: tokensRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

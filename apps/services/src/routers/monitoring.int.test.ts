@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type TRole } from '@dharma/auth/rbac';
-import { callerFor, makeDeps, scratchTenant, seededUsers } from '../testing/harness';
+import { callerFor, makeDeps, memberWith, scratchTenant, seededUsers } from '../testing/harness';
 import { smallGraph } from '../testing/graphs';
 
 const deps = makeDeps();
@@ -14,8 +14,8 @@ beforeAll(async () => {
 const refusal = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof TRPCError ? `${e.code}: ${e.message}` : `unexpected: ${String(e)}`));
 
 describe('monitoring: who sees which figures', () => {
-  // Roles come from the token; the user is a real member of acme, so every role is checked through the whole chain.
-  const as = (role: TRole) => callerFor(deps, { ...users.sam, roles: [role] });
+  // Roles come from the database: a member of acme holding exactly this role, checked through the whole chain.
+  const as = async (role: TRole) => callerFor(deps, await memberWith(users.sam, [role], role.replaceAll('_', '-')));
 
   it.each(ROLES.filter((r) => r !== 'admin' && r !== 'viewer'))('%s sees its tenant’s figures, and is refused the platform’s naming the permission', async (role) => {
     const caller = await as(role);

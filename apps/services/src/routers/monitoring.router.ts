@@ -62,7 +62,7 @@ const nearOf = (n: TNearStats | undefined) => (n === undefined ? null : { tracki
 /** Guarantees the caller may see these figures (domain/monitoring/access.ts); the refusal names the permission. */
 const figures = (kind: TFigures) =>
   tenantProcedure.use(({ ctx, next }) => {
-    const denial = figuresDenial(ctx.user.roles, kind);
+    const denial = figuresDenial(ctx.user, kind);
     if (denial) throw new TRPCError({ code: 'FORBIDDEN', message: denial });
     return next();
   });

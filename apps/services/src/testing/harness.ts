@@ -3,6 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { readDirectory, type TDirectoryEntry } from '@dharma/auth/directory';
 import { signAccessToken } from '@dharma/auth/token';
 import { parseEnv, ZPostgresUrl } from '@dharma/db/env';
+import { randomUUID } from 'node:crypto';
+import { createDb } from '@dharma/db/client';
+import { roleGrants } from '@dharma/db/schema/identity';
+import { users } from '@dharma/db/schema/tenancy';
 import { createScratchTenant } from '@dharma/db/testing';
 import { createDeps, type TDeps } from '../deps';
 import { loadServicesEnv } from '../env';
@@ -26,7 +30,7 @@ export function makeDeps(overrides: Record<string, string | undefined> = {}): TD
 const callerFactory = createCallerFactory(appRouter);
 
 export async function tokenFor(user: TDirectoryEntry, secret = process.env.AUTH_SECRET ?? '', ttlSeconds = 600): Promise<string> {
-  return signAccessToken({ sub: user.userId, tid: user.tenantId, email: user.email, name: user.name, roles: user.roles }, secret, ttlSeconds);
+  return signAccessToken({ sub: user.userId, tid: user.tenantId, email: user.email, name: user.name }, secret, ttlSeconds);
 }
 
 /** A caller acting as the given user, through the full middleware chain (auth, tenant, permission, cache). */
@@ -63,6 +67,22 @@ export async function scratchTenant(label: string) {
   const t = await createScratchTenant(testEnv.DATABASE_OWNER_URL, label);
   const admin: TDirectoryEntry = { userId: t.userId, tenantId: t.tenantId, tenantSlug: t.slug, tenantName: t.tenantName, email: t.email, name: t.name, roles: ['admin'] };
   return { tenantId: t.tenantId, slug: t.slug, projectId: t.projectId, admin };
+}
+
+/**
+ * A new member of a tenant holding exactly `roles` (granted in the database, as an admin would), created as the
+ * owner: what the permission tests act as. Returns the user as sign-in would see them.
+ */
+export async function memberWith(tenant: { tenantId: string; tenantSlug?: string; slug?: string; tenantName?: string }, roles: readonly string[], label = 'member'): Promise<TDirectoryEntry> {
+  const owner = createDb({ url: testEnv.DATABASE_OWNER_URL, max: 1 });
+  try {
+    const email = `${label}-${randomUUID().slice(0, 8)}@${tenant.tenantSlug ?? tenant.slug ?? 'test'}.test`;
+    const [u] = await owner.db.insert(users).values({ tenantId: tenant.tenantId, email, name: `Test ${label}` }).returning({ id: users.id });
+    if (roles.length > 0) await owner.db.insert(roleGrants).values(roles.map((role) => ({ tenantId: tenant.tenantId, userId: u!.id, role })));
+    return { userId: u!.id, tenantId: tenant.tenantId, tenantSlug: tenant.tenantSlug ?? tenant.slug ?? '', tenantName: tenant.tenantName ?? '', email, name: `Test ${label}`, roles: [...roles] as TDirectoryEntry['roles'] };
+  } finally {
+    await owner.close();
+  }
 }
 
 export async function tenantIdOf(deps: TDeps, slug: string): Promise<string> {

@@ -1,71 +1,125 @@
-import { and, eq } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
+import { resolveAccess, type TAccess, type TPrincipal } from '@dharma/auth/access';
+import { hashApiToken, isApiToken, isWellFormedApiToken } from '@dharma/auth/api-token';
 import type { TDirectoryEntry } from '@dharma/auth/directory';
-import { type TAccessClaims, verifyAccessToken } from '@dharma/auth/token';
-import { tenants, users } from '@dharma/db/schema/tenancy';
+import { TokenError, verifyAccessToken } from '@dharma/auth/token';
+import type { TCache, TPeekParams } from '@dharma/cache/cache';
+import { accessStatement, toAccessRow, type TAccessRow } from '@dharma/db/queries/access';
 import type { TTenantRead } from '@dharma/db/tenant';
 
-export interface TMembership {
-  tenantSlug: string;
-  userName: string;
-}
+/** A verified bearer: who it acts as, and until when it may be taken from memory. */
+export type TBearer = TPrincipal & { exp: number; via: 'session' | 'token' };
+
+/** Cache tags of a caller's access entry: bumped by what changes it (grants, status, custom roles, a token). */
+export const accessTags = {
+  /** Every access entry of the tenant: a custom role changed, the tenant was suspended. */
+  tenant: 'access',
+  user: (userId: string) => `access:user:${userId}`,
+  token: (tokenId: string) => `access:token:${tokenId}`,
+};
+const ACCESS_NAMESPACE = 'auth.access';
+/** An access entry is reread at least this often even with no invalidation (a lost bump heals by then). */
+const ACCESS_TTL_SECONDS = 300;
 
 /**
- * Token verification, tenant membership and sign-in's directory lookups, memoised per process. A verified token is
- * kept until its own `exp` (its signature cannot change); membership and directory entries for `membershipTtlMs`
- * (30 s), so disabling a user or suspending a tenant takes effect within that time on every process. Membership is
- * read as one pipelined tenant read (one round trip), a directory entry through the `auth_user` definer function.
+ * Who a request is and what it may do, decided once per request for every path (the tRPC builders and the front
+ * read layer). A bearer is a session's JWT (verified, kept until its own `exp`) or an API token (looked up by its
+ * hash; the mapping never changes, so it is kept too). What the caller may do is read from the database per
+ * request (`accessStatement`) through the tenant's cache under `accessTags`, so a revoked grant, a disabled user, a
+ * revoked token or a suspended tenant is refused at the next request on every process (the cache's near copies are
+ * invalidated by Redis; with Redis down every request reads the database). Expiries are applied at decision time.
  */
 export function createAuthenticator({
   secret,
   read,
+  cache,
+  cacheEnabled,
   lookupUser,
-  membershipTtlMs = 30_000,
+  lookupToken,
+  directoryTtlMs = 30_000,
 }: {
   secret: string;
   read: TTenantRead;
-  /** One user of the directory by id (`readDirectoryEntry`), within the database budget. */
+  cache: TCache;
+  cacheEnabled: boolean;
+  /** One user of the directory by id (`readDirectoryEntry`), within the database budget: for sign-in. */
   lookupUser: (userId: string) => Promise<TDirectoryEntry | null>;
-  membershipTtlMs?: number;
+  /** An API token by the hash of its secret (`auth_api_token`), within the database budget. */
+  lookupToken: (hash: string) => Promise<{ tokenId: string; tenantId: string; userId: string } | null>;
+  directoryTtlMs?: number;
 }) {
-  const tokens = new LRUCache<string, TAccessClaims>({ max: 20_000 });
-  const members = new LRUCache<string, TMembership | false>({ max: 20_000, ttl: membershipTtlMs });
-  const directory = new LRUCache<string, TDirectoryEntry | false>({ max: 20_000, ttl: membershipTtlMs });
+  const bearers = new LRUCache<string, TBearer>({ max: 20_000 });
+  const unknownTokens = new LRUCache<string, true>({ max: 20_000, ttl: 60_000 });
+  const directory = new LRUCache<string, TDirectoryEntry | false>({ max: 20_000, ttl: directoryTtlMs });
   const lookups = new Map<string, Promise<TDirectoryEntry | null>>();
-  /** A token verified before and not yet expired: its claims, with no work; undefined when it must be verified. */
-  const knownClaims = (token: string): TAccessClaims | undefined => {
-    const known = tokens.get(token);
-    return known && known.exp * 1000 > Date.now() ? known : undefined;
+  // The decision for a cached row, kept as long as the cache hands out the same row (near-cache hits do).
+  const decided = new WeakMap<object, TAccess>();
+  const peekParams = new LRUCache<string, TPeekParams>({ max: 20_000 });
+
+  const keyOf = (p: TPrincipal) => `${p.userId}:${p.tokenId ?? ''}`;
+  const paramsOf = (p: TPrincipal): TPeekParams => {
+    const key = `${p.tenantId}:${keyOf(p)}`;
+    let params = peekParams.get(key);
+    if (!params) {
+      const tags = [accessTags.tenant, accessTags.user(p.userId), ...(p.tokenId ? [accessTags.token(p.tokenId)] : [])];
+      peekParams.set(key, (params = { tenantId: p.tenantId, namespace: ACCESS_NAMESPACE, key: keyOf(p), tags }));
+    }
+    return params;
   };
-  const memberKey = (claims: Pick<TAccessClaims, 'tid' | 'sub'>) => `${claims.tid}:${claims.sub}`;
-  /** Membership looked up in the last 30 s (null: not a member); undefined when it must be looked up. */
-  const knownMembership = (claims: Pick<TAccessClaims, 'tid' | 'sub'>): TMembership | null | undefined => {
-    const known = members.get(memberKey(claims));
-    return known === undefined ? undefined : known || null;
+  const decide = (holder: object, row: TAccessRow | null, p: TPrincipal): TAccess => {
+    const known = decided.get(holder);
+    if (known && known.validUntil > Date.now()) return known;
+    const access = resolveAccess(row, p);
+    decided.set(holder, access);
+    return access;
   };
+
+  /** A bearer verified before and not yet expired; undefined when it must be verified. */
+  const knownBearer = (bearer: string): TBearer | undefined => {
+    const known = bearers.get(bearer);
+    return known && known.exp > Date.now() ? known : undefined;
+  };
+
   return {
-    knownClaims,
-    knownMembership,
-    async verify(token: string): Promise<TAccessClaims> {
-      const known = knownClaims(token);
+    knownBearer,
+    async verify(bearer: string): Promise<TBearer> {
+      const known = knownBearer(bearer);
       if (known) return known;
-      const claims = await verifyAccessToken(token, secret);
-      tokens.set(token, claims, { ttl: Math.max(1, claims.exp * 1000 - Date.now()) });
-      return claims;
+      if (!bearer) throw new TokenError('missing');
+      let verified: TBearer;
+      if (isApiToken(bearer)) {
+        if (!isWellFormedApiToken(bearer)) throw new TokenError('malformed');
+        const hash = hashApiToken(bearer);
+        if (unknownTokens.has(hash)) throw new TokenError('invalid');
+        const found = await lookupToken(hash);
+        if (!found) {
+          unknownTokens.set(hash, true);
+          throw new TokenError('invalid');
+        }
+        // Expiry and revocation are read with the caller's access, per request: the mapping itself never changes.
+        verified = { userId: found.userId, tenantId: found.tenantId, tokenId: found.tokenId, exp: Infinity, via: 'token' };
+      } else {
+        const claims = await verifyAccessToken(bearer, secret);
+        verified = { userId: claims.sub, tenantId: claims.tid, exp: claims.exp * 1000, via: 'session' };
+      }
+      bearers.set(bearer, verified, verified.exp === Infinity ? {} : { ttl: Math.max(1, verified.exp - Date.now()) });
+      return verified;
     },
-    async membership(claims: Pick<TAccessClaims, 'tid' | 'sub'>): Promise<TMembership | null> {
-      const known = knownMembership(claims);
-      if (known !== undefined) return known;
-      const [rows] = await read(claims.tid, (q) => [
-        q
-          .select({ tenantSlug: tenants.slug, userName: users.name })
-          .from(users)
-          .innerJoin(tenants, eq(tenants.id, users.tenantId))
-          .where(and(eq(users.id, claims.sub), eq(users.tenantId, claims.tid), eq(users.status, 'active'), eq(tenants.status, 'active'))),
-      ]);
-      const row = rows[0] ?? null;
-      members.set(memberKey(claims), row ?? false);
-      return row;
+    /** The caller's access from memory when the near cache holds it; undefined when only `access` can tell. */
+    knownAccess(p: TPrincipal): TAccess | undefined {
+      if (!cacheEnabled) return undefined;
+      const hit = cache.peekLocal(paramsOf(p));
+      if (!hit) return undefined;
+      return decide(hit, JSON.parse(hit.json) as TAccessRow | null, p);
+    },
+    /** The caller's access as the database has it now (through the tenant's cache). */
+    async access(p: TPrincipal): Promise<TAccess> {
+      const params = paramsOf(p);
+      const { value } = await cache.getOrLoad(
+        { ...params, ttlSeconds: ACCESS_TTL_SECONDS, bypass: !cacheEnabled },
+        async () => toAccessRow((await read(p.tenantId, (db) => [accessStatement(db, p)]))[0]),
+      );
+      return value && typeof value === 'object' ? decide(value, value, p) : resolveAccess(value, p);
     },
     /**
      * An active user of an active tenant, by id, across tenants (sign-in does not know the tenant yet), or null.

@@ -12,6 +12,9 @@ export interface TContext {
   cacheStatuses: string[];
   /** The raw `Idempotency-Key` header; creating mutations validate it (`idempotencyKey`) and store it with the row. */
   idempotencyKey: string | null;
+  /** Where the request came from and with what, as audit events record it. */
+  clientIp: string | null;
+  userAgent: string | null;
   /**
    * A failure the front read layer already met for this request (the database unavailable): the procedure reports
    * it instead of waiting for the database a second time.
@@ -19,7 +22,10 @@ export interface TContext {
   knownFailure: unknown;
 }
 
-export function createInnerContext(deps: TDeps, opts: { authorization?: string | null; requestId?: string; idempotencyKey?: string | null; knownFailure?: unknown } = {}): TContext {
+export function createInnerContext(
+  deps: TDeps,
+  opts: { authorization?: string | null; requestId?: string; idempotencyKey?: string | null; knownFailure?: unknown; clientIp?: string | null; userAgent?: string | null } = {},
+): TContext {
   return {
     deps,
     requestId: opts.requestId ?? randomUUID(),
@@ -27,12 +33,24 @@ export function createInnerContext(deps: TDeps, opts: { authorization?: string |
     cacheStatuses: [],
     idempotencyKey: opts.idempotencyKey ?? null,
     knownFailure: opts.knownFailure,
+    clientIp: opts.clientIp ?? null,
+    userAgent: opts.userAgent ?? null,
   };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-export function contextFromHeaders(deps: TDeps, headers: Record<string, string | string[] | undefined>, knownFailure?: unknown): TContext {
+/**
+ * The client's address: the first `X-Forwarded-For` hop when a proxy in front (the console, an ingress) set one,
+ * else the socket's peer. Recorded for the audit log, never used to decide access.
+ */
+function clientIpOf(headers: Record<string, string | string[] | undefined>, remoteAddress: string | undefined): string | null {
+  const forwarded = headers['x-forwarded-for'];
+  const first = typeof forwarded === 'string' ? forwarded.split(',')[0]!.trim() : '';
+  return (first && first.length <= 64 ? first : remoteAddress) ?? null;
+}
+
+export function contextFromHeaders(deps: TDeps, headers: Record<string, string | string[] | undefined>, knownFailure?: unknown, remoteAddress?: string): TContext {
   const incoming = headers['x-request-id'];
   const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
   const auth = headers.authorization;
@@ -42,6 +60,8 @@ export function contextFromHeaders(deps: TDeps, headers: Record<string, string |
     authorization: typeof auth === 'string' ? auth : null,
     idempotencyKey: typeof key === 'string' ? key : null,
     knownFailure,
+    clientIp: clientIpOf(headers, remoteAddress),
+    userAgent: typeof headers['user-agent'] === 'string' ? headers['user-agent'].slice(0, 512) : null,
   });
 }
 

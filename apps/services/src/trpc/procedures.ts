@@ -2,8 +2,10 @@ import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { TEntryPatch } from '@dharma/cache/cache';
 import { stableKey } from '@dharma/cache/key';
-import { allowedScope, type TAction, type TResource, type TRole } from '@dharma/auth/rbac';
-import { TokenError, type TAccessClaims } from '@dharma/auth/token';
+import type { TAccess, TPrincipal } from '@dharma/auth/access';
+import { scopeIn, type TAction, type TPermission, type TResource, type TScope } from '@dharma/auth/rbac';
+import { TokenError } from '@dharma/auth/token';
+import type { TAuditActor } from '@dharma/db/audit-context';
 import { DatabaseBusy, DomainError, isDatabaseUnavailable, pgErrorCode, type TDomainErrorCode } from '@dharma/db/errors';
 import type { TDb } from '@dharma/db/client';
 import type { TOneStatement, TTenantTx } from '@dharma/db/tenant';
@@ -70,16 +72,44 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
 /** Anyone may call it. Still measured and error-mapped. */
 export const publicProcedure = t.procedure.use(observed);
 
-/** The caller as procedures see it, from verified token claims. */
-export const userFromClaims = (claims: TAccessClaims) => ({ id: claims.sub, tenantId: claims.tid, email: claims.email, name: claims.name, roles: claims.roles as TRole[] });
+/** The caller as procedures see it: who (principal) and what they may do now (access, from the database). */
+export function userOf(principal: TPrincipal, access: Extract<TAccess, { ok: true }>) {
+  return {
+    id: principal.userId,
+    tenantId: principal.tenantId,
+    email: access.email,
+    name: access.name,
+    roles: access.roles,
+    permissions: access.permissions,
+    teams: access.teams,
+    token: access.token,
+  };
+}
+export type TUser = ReturnType<typeof userOf>;
 
-/** Guarantees `ctx.user`: a bearer token whose signature, issuer, audience and expiry were verified. */
+/** Who made a change and from where, as the audit events of a mutation record it. */
+export function actorOf(ctx: { user: TUser; requestId: string; clientIp: string | null; userAgent: string | null }): TAuditActor {
+  const { user } = ctx;
+  return {
+    actorId: user.id,
+    actorType: user.token ? 'token' : 'user',
+    actorLabel: user.token ? `${user.email} (token ${user.token.name})` : user.email,
+    requestId: ctx.requestId,
+    ip: ctx.clientIp,
+    userAgent: ctx.userAgent,
+  };
+}
+
+/**
+ * Guarantees `ctx.principal`: a bearer whose signature, issuer, audience and expiry were verified (a session's
+ * token), or an API token that exists (its expiry and revocation are checked with the caller's access).
+ */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const header = ctx.authorization ?? '';
   const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
   try {
-    const claims = await ctx.deps.auth.verify(token);
-    return next({ ctx: { user: userFromClaims(claims) } });
+    const principal = await ctx.deps.auth.verify(token);
+    return next({ ctx: { principal } });
   } catch (error) {
     if (error instanceof TokenError) {
       throw new TRPCError({ code: 'UNAUTHORIZED', message: error.reason === 'missing' ? 'sign in first: no bearer token' : `bearer token ${error.reason}` });
@@ -101,13 +131,16 @@ export interface TTenantCache {
 }
 
 /**
- * Guarantees `ctx.tenant` (the token's tenant, in which the user is an active member), `ctx.tx` (a transaction
- * with that tenant set for RLS) and `ctx.cache` (a cache whose keys are scoped to that tenant).
+ * Guarantees `ctx.user` (an active member of an active tenant, with the roles and permissions the database gives
+ * them now), `ctx.tenant`, `ctx.tx` (a transaction with that tenant set for RLS) and `ctx.cache` (a cache whose keys
+ * are scoped to that tenant). A write through `ctx.write` or `ctx.tx` records the caller as its audit actor.
  */
 export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
-  const member = await ctx.deps.auth.membership({ sub: ctx.user.id, tid: ctx.user.tenantId });
-  if (!member) throw new TRPCError({ code: 'FORBIDDEN', message: 'your account is not an active member of this tenant' });
-  return next({ ctx: tenantScope(ctx.deps, { id: ctx.user.tenantId, slug: member.tenantSlug }, ctx.cacheStatuses) });
+  const access = await ctx.deps.auth.access(ctx.principal);
+  if (!access.ok) throw new TRPCError({ code: 'FORBIDDEN', message: access.reason });
+  const user = userOf(ctx.principal, access);
+  const actor = actorOf({ ...ctx, user });
+  return next({ ctx: { user, ...tenantScope(ctx.deps, { id: ctx.principal.tenantId, slug: access.tenantSlug }, ctx.cacheStatuses, actor) } });
 });
 
 /**
@@ -115,7 +148,7 @@ export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
  * (pipelined read-only queries of that tenant) and `cache` (keys scoped to that tenant, outcomes reported in
  * `cacheStatuses`). Built by `tenantProcedure`, and by the front read path for the same reads.
  */
-export function tenantScope(deps: TDeps, tenant: { id: string; slug: string }, cacheStatuses: string[]) {
+export function tenantScope(deps: TDeps, tenant: { id: string; slug: string }, cacheStatuses: string[], actor: TAuditActor) {
   const tenantId = tenant.id;
   const cache: TTenantCache = {
     async read({ path, input, key, tags, ttlSeconds }, loader) {
@@ -136,22 +169,32 @@ export function tenantScope(deps: TDeps, tenant: { id: string; slug: string }, c
   };
   return {
     tenant,
-    tx: <T>(fn: (tx: TTenantTx) => Promise<T>, options?: { readOnly?: boolean }) => deps.inTenant(tenantId, fn, options),
+    /** A tenant transaction; unless read-only, the caller is its audit actor. */
+    tx: <T>(fn: (tx: TTenantTx) => Promise<T>, options?: { readOnly?: boolean }) => deps.inTenant(tenantId, fn, options?.readOnly ? options : { ...options, audit: actor }),
     /** Read-only queries of this tenant pipelined in one round trip; see `createTenantReader`. */
     read: <const S extends readonly TOneStatement<unknown>[]>(build: (db: TDb) => S) => deps.readInTenant(tenantId, build),
     /** Statements of this tenant run as one implicit transaction in one round trip; see `createTenantWriter`. */
-    write: <const S extends readonly TOneStatement<unknown>[]>(build: (db: TDb) => S) => deps.writeInTenant(tenantId, build),
+    write: <const S extends readonly TOneStatement<unknown>[]>(build: (db: TDb) => S) => deps.writeInTenant(tenantId, build, actor),
     cache,
   };
 }
 
-/** Guarantees `ctx.scope`: the widest scope at which the caller's roles allow `action` on `resource`. */
+/**
+ * The refusal of a call whose caller lacks `resource:action`, naming the permission and what the caller holds, or
+ * null with the scope they hold it at. One rule for the builders and the front read layer.
+ */
+export function decidePermission(user: { roles: readonly string[]; permissions: readonly TPermission[]; token: { name: string } | null }, resource: TResource, action: TAction): { scope: TScope } | { denied: string } {
+  const scope = scopeIn(user.permissions, resource, action);
+  if (scope) return { scope };
+  const holder = user.token ? `your token "${user.token.name}" (with your roles: ${user.roles.join(', ') || 'none'})` : `your roles (${user.roles.join(', ') || 'none'})`;
+  return { denied: `missing permission ${resource}:${action}: ${holder} do not grant it` };
+}
+
+/** Guarantees `ctx.scope`: the widest scope at which the caller's permissions allow `action` on `resource`. */
 export function permission(resource: TResource, action: TAction) {
   return tenantProcedure.use(({ ctx, next }) => {
-    const scope = allowedScope(ctx.user.roles, resource, action);
-    if (!scope) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: `your roles (${ctx.user.roles.join(', ') || 'none'}) do not allow ${action} on ${resource}` });
-    }
-    return next({ ctx: { scope } });
+    const decision = decidePermission(ctx.user, resource, action);
+    if ('denied' in decision) throw new TRPCError({ code: 'FORBIDDEN', message: decision.denied });
+    return next({ ctx: { scope: decision.scope } });
   });
 }

@@ -26,7 +26,7 @@ await runCli('token', async () => {
     if (matches.length === 0) throw new CliError(`no active user ${email}${values.tenant ? ` in tenant ${values.tenant}` : ''}`);
     if (matches.length > 1) throw new CliError(`${email} is in several tenants (${matches.map((m) => m.tenantSlug).join(', ')}): pass --tenant`);
     const u = matches[0]!;
-    const token = await signAccessToken({ sub: u.userId, tid: u.tenantId, email: u.email, name: u.name, roles: u.roles }, env.AUTH_SECRET, ttl);
+    const token = await signAccessToken({ sub: u.userId, tid: u.tenantId, email: u.email, name: u.name }, env.AUTH_SECRET, ttl);
     process.stdout.write(`${token}\n`);
   } finally {
     await close();

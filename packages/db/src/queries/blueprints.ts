@@ -1,6 +1,7 @@
 import { and, count, desc, eq, ilike, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { TBlueprintGraph } from '../blueprint-graph';
 import type { TExecutor } from '../client';
+import { recordEvent } from './audit';
 import { conflict, domainErrorFromPg, IdempotencyRace, notFound, pgErrorCode, pgErrorField } from '../errors';
 import { blueprints, blueprintVersions, type BLUEPRINT_STATUSES } from '../schema/blueprints';
 import type { CLOUD_VALUES } from '../schema/projects';
@@ -330,6 +331,8 @@ export async function setBlueprintArchived(
   tx: TExecutor,
   { tenantId, id, archived }: { tenantId: string; id: string; archived: boolean },
 ): Promise<{ archivedAt: string | null; place: TBlueprintListPlace }> {
+  const [prior] = await tx.select({ archivedAt: blueprints.archivedAt }).from(blueprints).where(and(eq(blueprints.tenantId, tenantId), eq(blueprints.id, id))).for('update');
+  if (!prior) throw notFound('blueprint', 'id');
   const [row] = await tx
     .update(blueprints)
     .set({ archivedAt: archived ? new Date() : null, updatedAt: new Date() })
@@ -338,6 +341,13 @@ export async function setBlueprintArchived(
     .catch(rethrowNameConflict);
   if (!row) throw notFound('blueprint', 'id');
   const { archivedAt, ...place } = row;
+  await recordEvent(tx, {
+    action: archived ? 'blueprint.archive' : 'blueprint.restore',
+    targetType: 'blueprint',
+    targetId: id,
+    before: { archivedAt: isoOrNull(prior.archivedAt) },
+    after: { archivedAt: isoOrNull(archivedAt) },
+  });
   return { archivedAt: isoOrNull(archivedAt), place };
 }
 

@@ -42,10 +42,13 @@ export async function provisionLoadTenants(db: TDb, o: TLoadTenantsOptions): Pro
       insert into tenants (slug, name, tier)
       select ${prefix} || n, 'Load tenant ' || n || ' (' || ${o.runId} || ')', 'team' from generate_series(1, ${o.tenants}) n`);
     await tx.execute(sql`
-      insert into users (tenant_id, email, name, roles)
-      select t.id, 'user' || u || '@' || t.slug || '.test', 'Load user ' || u,
-             array[${JSON.stringify(o.roles)}::jsonb ->> ((u - 1) % ${o.roles.length})]
+      insert into users (tenant_id, email, name)
+      select t.id, 'user' || u || '@' || t.slug || '.test', 'Load user ' || u
       from tenants t cross join generate_series(1, ${o.usersPerTenant}) u where t.slug like ${`${prefix}%`}`);
+    await tx.execute(sql`
+      insert into role_grants (tenant_id, user_id, role)
+      select u.tenant_id, u.id, ${JSON.stringify(o.roles)}::jsonb ->> ((substring(u.email from '^user([0-9]+)@')::int - 1) % ${o.roles.length})
+      from users u join tenants t on t.id = u.tenant_id where t.slug like ${`${prefix}%`}`);
     await tx.execute(sql`
       insert into projects (tenant_id, slug, name, primary_cloud, owner_id)
       select t.id, 'project-' || p, 'Project ' || p, 'aws',
@@ -63,7 +66,8 @@ export async function provisionLoadTenants(db: TDb, o: TLoadTenantsOptions): Pro
       from blueprints b join tenants t on t.id = b.tenant_id where t.slug like ${`${prefix}%`}`);
   });
   const rows = await db.execute<{ user_id: string; tenant_id: string; slug: string; email: string; roles: string[] }>(sql`
-    select u.id as user_id, t.id as tenant_id, t.slug, u.email, u.roles
+    select u.id as user_id, t.id as tenant_id, t.slug, u.email,
+           coalesce((select array_agg(g.role) from role_grants g where g.tenant_id = u.tenant_id and g.user_id = u.id), '{}') as roles
     from users u join tenants t on t.id = u.tenant_id where t.slug like ${`${prefix}%`} order by t.slug, u.email`);
   const projectRows = await db.execute<{ tenant_id: string; id: string }>(sql`
     select p.tenant_id, p.id from projects p join tenants t on t.id = p.tenant_id where t.slug like ${`${prefix}%`}`);

@@ -1,3 +1,4 @@
+import { roleGrants } from '../schema/identity';
 import { eq, sql } from 'drizzle-orm';
 import { ZBlueprintGraph } from '../blueprint-graph';
 import type { TDb } from '../client';
@@ -28,7 +29,8 @@ export async function seedScale(db: TDb, { total, tenantCount = 10, log = consol
     await db.transaction(async (tx) => {
       const [t] = await tx.insert(tenants).values({ slug, name: `Scale tenant ${n}`, tier: 'enterprise' }).returning({ id: tenants.id });
       const tenantId = t!.id;
-      const [u] = await tx.insert(users).values({ tenantId, email: `admin@${slug}.test`, name: `Scale admin ${n}`, roles: ['admin'] }).returning({ id: users.id });
+      const [u] = await tx.insert(users).values({ tenantId, email: `admin@${slug}.test`, name: `Scale admin ${n}` }).returning({ id: users.id });
+      await tx.insert(roleGrants).values({ tenantId, userId: u!.id, role: 'admin' });
       const clouds = ['aws', 'azure', 'gcp', 'aws', 'multi'] as const;
       await tx.insert(projects).values(clouds.map((cloud, i) => ({ tenantId, slug: `project-${i + 1}`, name: `Project ${i + 1}`, primaryCloud: cloud, ownerId: u!.id })));
       // One statement for the blueprints, one for their versions: names are unique per project, statuses and

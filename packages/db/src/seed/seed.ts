@@ -1,10 +1,12 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { auditActorStatement } from '../audit-context';
 import { ZBlueprintGraph, type TBlueprintGraphInput } from '../blueprint-graph';
 import type { TDb } from '../client';
 import { createBlueprint, saveBlueprintVersion } from '../queries/blueprints';
 import { environments, projects } from '../schema/projects';
 import { teams, teamMembers, tenants, users } from '../schema/tenancy';
 import { blueprints } from '../schema/blueprints';
+import { roleGrants } from '../schema/identity';
 import { awsServerlessApi, awsThreeTier, azureDataPlatform, gcpGkeService } from './sample-graphs';
 
 type TRoleName = 'admin' | 'enterprise_architect' | 'solution_architect' | 'technical_architect' | 'project_manager' | 'sre' | 'viewer';
@@ -118,8 +120,12 @@ export async function seed(db: TDb, log: (line: string) => void = console.log): 
     await db.transaction(async (tx) => {
       const [tenant] = await tx.insert(tenants).values({ slug: t.slug, name: t.name, dataRegion: t.dataRegion, tier: t.tier }).returning({ id: tenants.id });
       const tenantId = tenant!.id;
-      const userRows = await tx.insert(users).values(t.users.map((u) => ({ tenantId, ...u }))).returning({ id: users.id, email: users.email });
+      // The sample blueprints are written by the same functions as the services' (audited): the seed is their actor.
+      await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
+      await tx.execute(sql.raw(auditActorStatement({ actorId: null, actorType: 'system', actorLabel: 'seed' })));
+      const userRows = await tx.insert(users).values(t.users.map(({ roles: _roles, ...u }) => ({ tenantId, ...u }))).returning({ id: users.id, email: users.email });
       const userId = (email: string) => userRows.find((u) => u.email === email)!.id;
+      await tx.insert(roleGrants).values(t.users.flatMap((u) => u.roles.map((role) => ({ tenantId, userId: userId(u.email), role }))));
       const [team] = await tx.insert(teams).values({ tenantId, name: t.team }).returning({ id: teams.id });
       await tx.insert(teamMembers).values(userRows.map((u) => ({ tenantId, teamId: team!.id, userId: u.id })));
       const projectRows = await tx

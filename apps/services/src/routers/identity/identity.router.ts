@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { readDirectory } from '@dharma/auth/directory';
 import { ZRole } from '@dharma/auth/rbac';
 import { signAccessToken } from '@dharma/auth/token';
-import { authedProcedure, publicProcedure, router, tenantProcedure } from '../trpc/procedures';
+import { recordEvent } from '@dharma/db/queries/audit';
+import { authedProcedure, publicProcedure, router, tenantProcedure } from '../../trpc/procedures';
 
 const ZDirectoryEntry = z.object({
   userId: z.string(),
@@ -31,15 +32,31 @@ export const identityRouter = router({
       const user = await ctx.deps.auth.directoryEntry(input.userId);
       if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: 'userId: no active user with this id' });
       const ttl = ctx.deps.env.AUTH_TOKEN_TTL_SECONDS;
-      const token = await signAccessToken({ sub: user.userId, tid: user.tenantId, email: user.email, name: user.name, roles: user.roles }, ctx.deps.env.AUTH_SECRET, ttl);
+      const token = await signAccessToken({ sub: user.userId, tid: user.tenantId, email: user.email, name: user.name }, ctx.deps.env.AUTH_SECRET, ttl);
+      // The sign-in is an event of the user's tenant, by the user, in a transaction of its own.
+      const actor = { actorId: user.userId, actorType: 'user' as const, actorLabel: user.email, requestId: ctx.requestId, ip: ctx.clientIp, userAgent: ctx.userAgent };
+      await ctx.deps.writeInTenant(user.tenantId, (db) => [recordEvent(db, { action: 'auth.sign_in', targetType: 'user', targetId: user.userId, after: { method: 'development' } })], actor);
       return { token, expiresAt: new Date(Date.now() + ttl * 1000).toISOString(), user };
     }),
 
-  /** Who the token says you are; no database read. */
-  whoami: authedProcedure.output(z.object({ id: z.string(), tenantId: z.string(), email: z.string(), name: z.string(), roles: z.array(ZRole) })).query(({ ctx }) => ctx.user),
+  /** Who the bearer says you are (a session or an API token), before your tenant is consulted. */
+  whoami: authedProcedure
+    .output(z.object({ id: z.string(), tenantId: z.string(), via: z.enum(['session', 'token']) }))
+    .query(({ ctx }) => ({ id: ctx.principal.userId, tenantId: ctx.principal.tenantId, via: ctx.principal.via })),
 
-  /** Who you are in your tenant, membership checked. */
+  /** Who you are in your tenant and what you may do now, as the database has it. */
   me: tenantProcedure
-    .output(z.object({ id: z.string(), email: z.string(), name: z.string(), roles: z.array(ZRole), tenant: z.object({ id: z.string(), slug: z.string() }) }))
-    .query(({ ctx }) => ({ id: ctx.user.id, email: ctx.user.email, name: ctx.user.name, roles: ctx.user.roles, tenant: ctx.tenant })),
+    .output(
+      z.object({
+        id: z.string(),
+        email: z.string(),
+        name: z.string(),
+        roles: z.array(z.string()),
+        permissions: z.array(z.object({ resource: z.string(), action: z.string(), scope: z.string() })),
+        teams: z.array(z.string()),
+        token: z.object({ id: z.string(), name: z.string() }).nullable(),
+        tenant: z.object({ id: z.string(), slug: z.string() }),
+      }),
+    )
+    .query(({ ctx }) => ({ id: ctx.user.id, email: ctx.user.email, name: ctx.user.name, roles: ctx.user.roles, permissions: ctx.user.permissions, teams: ctx.user.teams, token: ctx.user.token, tenant: ctx.tenant })),
 });

@@ -44,8 +44,8 @@ export function BlueprintDetail({ id }: { id: string }) {
   }
   const b = bp.data;
   const graph = b.graph;
-  const editable = !b.archivedAt && canEditBlueprint(user.roles, user.id, b.createdBy);
-  const archivable = canArchiveBlueprint(user.roles, user.id, b.createdBy);
+  const editable = !b.archivedAt && canEditBlueprint(user.permissions, user.id, b.createdBy);
+  const archivable = canArchiveBlueprint(user.permissions, user.id, b.createdBy);
 
   return (
     <div className="stack">

@@ -91,7 +91,7 @@ export function BlueprintList() {
           <h1>Blueprints</h1>
           <div className="subtitle">Versioned infrastructure designs in your tenant.</div>
         </div>
-        {canCreateBlueprint(user.roles) && (
+        {canCreateBlueprint(user.permissions) && (
           <Link href="/blueprints/new" className="btn btn-primary" data-testid="new-blueprint">
             + New blueprint
           </Link>

@@ -45,7 +45,7 @@ export function EditBlueprint({ id }: { id: string }) {
       </div>
     );
   }
-  if (!canEditBlueprint(user.roles, user.id, b.createdBy)) {
+  if (!canEditBlueprint(user.permissions, user.id, b.createdBy)) {
     return (
       <div className="stack">
         <BlueprintHeader blueprint={b} crumb="Edit" />

@@ -114,7 +114,7 @@ export function NewBlueprint() {
     });
   };
 
-  if (!canCreateBlueprint(user.roles)) {
+  if (!canCreateBlueprint(user.permissions)) {
     return <div className="alert alert-warning" data-testid="no-create-permission">Your roles ({user.roles.join(', ')}) do not allow creating blueprints.</div>;
   }
   const err = (k: string) => issuesAt(issues, k);

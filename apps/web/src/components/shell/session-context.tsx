@@ -1,12 +1,15 @@
 'use client';
 import { createContext, useContext, type ReactNode } from 'react';
-import type { TRole } from '../../lib/roles';
+import type { TPermissionLike } from '../../lib/roles';
 
 export interface TSessionUser {
   id: string;
   email: string;
   name: string;
-  roles: TRole[];
+  /** Role names in force now (system or custom). */
+  roles: string[];
+  /** What the roles allow, as the services decide it: the console hides what they would refuse. */
+  permissions: TPermissionLike[];
   tenant: { id: string; slug: string };
 }
 

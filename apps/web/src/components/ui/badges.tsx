@@ -16,12 +16,12 @@ export function StatusBadge({ status }: { status: string }) {
   );
 }
 
-export function RoleList({ roles }: { roles: readonly TRole[] }) {
+export function RoleList({ roles }: { roles: readonly string[] }) {
   return (
     <span className="row" style={{ gap: 4 }} data-testid="roles">
       {roles.map((r) => (
         <span key={r} className="badge" title={r}>
-          {ROLE_LABELS[r] ?? r}
+          {ROLE_LABELS[r as TRole] ?? r}
         </span>
       ))}
     </span>
