@@ -46,10 +46,10 @@ const toEvent = (r: Awaited<ReturnType<typeof listAuditEvents>>[number]): TEvent
 /** The audit log: read-only for everyone (events are written by the mutations themselves, in their transactions). */
 export const auditRouter = router({
   list: permission('audit', 'read')
-    .input(ZFilter.extend({ after: z.uuid({ error: 'must be the id of an event' }).optional(), limit: z.number().int().min(1).max(500).default(50) }))
+    .input(ZFilter.extend({ cursor: z.uuid({ error: 'must be the id of an event' }).optional(), limit: z.number().int().min(1).max(500).default(50) }))
     .output(z.object({ items: z.array(ZEvent), next: z.string().nullable() }))
     .query(async ({ ctx, input }) => {
-      const rows = await ctx.tx((tx) => listAuditEvents(tx, { tenantId: ctx.tenant.id, ...input, limit: input.limit + 1 }), { readOnly: true });
+      const rows = await ctx.tx((tx) => listAuditEvents(tx, { tenantId: ctx.tenant.id, ...input, after: input.cursor, limit: input.limit + 1 }), { readOnly: true });
       const items = rows.slice(0, input.limit).map(toEvent);
       return { items, next: rows.length > input.limit ? items.at(-1)!.id : null };
     }),

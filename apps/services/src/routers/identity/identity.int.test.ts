@@ -205,7 +205,7 @@ describe('audit log', () => {
 
     const listed = await admin.audit.list({ action: 'blueprint.', limit: 2 });
     expect(listed.items.map((e) => e.action)).toEqual(['blueprint.restore', 'blueprint.archive']);
-    const page2 = await admin.audit.list({ action: 'blueprint.', limit: 2, after: listed.next! });
+    const page2 = await admin.audit.list({ action: 'blueprint.', limit: 2, cursor: listed.next! });
     expect(page2.items.map((e) => e.action)).toEqual(['blueprint.save_version', 'blueprint.create']);
     expect((await admin.audit.list({ targetId: id })).items).toHaveLength(4);
     const csv = await admin.audit.export({ format: 'csv', action: 'token.' });

@@ -6,6 +6,7 @@ import { useNav } from './shell-frame';
 const LINKS = [
   { section: 'Design', items: [{ href: '/blueprints', label: 'Blueprints' }] },
   { section: 'Operate', items: [{ href: '/system', label: 'System' }] },
+  { section: 'Govern', items: [{ href: '/audit', label: 'Audit log' }, { href: '/settings/tokens', label: 'API tokens' }] },
 ];
 
 export function Sidebar() {
@@ -30,7 +31,7 @@ export function Sidebar() {
               href={l.href}
               className={`nav-link${pathname.startsWith(l.href) ? ' active' : ''}`}
               aria-current={pathname.startsWith(l.href) ? 'page' : undefined}
-              data-testid={`nav-${l.label.toLowerCase()}`}
+              data-testid={`nav-${l.label.toLowerCase().replaceAll(' ', '-')}`}
             >
               {l.label}
             </Link>
