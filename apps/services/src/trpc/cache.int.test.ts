@@ -69,6 +69,12 @@ describe('reads after mutations are never stale (real Redis)', () => {
       for (const c of [a, b]) expect((await c.projects.list())[0]?.blueprintCount).toBe(9);
       // A version save does not change a count, and no longer touches the project list.
       const { items } = await a.blueprints.list({ pageSize: 1 });
+      // The concurrent creates may have left reloads of the project list in flight (refresh-ahead, off the
+      // requests): wait until none lands for 300 ms, so only what the save itself causes is counted.
+      for (let seen = -1; seen !== loads(); ) {
+        seen = loads();
+        await new Promise((r) => setTimeout(r, 300));
+      }
       const loadsBeforeSave = loads();
       await a.blueprints.saveVersion({ id: items[0]!.id, baseVersion: 1, graph: smallGraph('t3.large'), message: 'bigger' });
       expect(await b.projects.list()).toEqual(await t.projects.list());
