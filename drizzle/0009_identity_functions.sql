@@ -39,25 +39,30 @@ $$;--> statement-breakpoint
 REVOKE ALL ON FUNCTION audit_record(text, text, text, jsonb, jsonb) FROM PUBLIC;--> statement-breakpoint
 GRANT EXECUTE ON FUNCTION audit_record(text, text, text, jsonb, jsonb) TO app_user;--> statement-breakpoint
 
--- Sign-in reads roles from grants that have not expired; service accounts never sign in (they use API tokens).
+-- A grant is in force until its expiry: the one place that says so. security_invoker keeps the caller's row-level
+-- security on role_grants, so the runtime role sees only its tenant's grants through it.
+CREATE VIEW role_grants_in_force WITH (security_invoker = true) AS
+  SELECT * FROM role_grants WHERE expires_at IS NULL OR expires_at > now();--> statement-breakpoint
+GRANT SELECT ON role_grants_in_force TO app_user;--> statement-breakpoint
+
+-- Who may sign in, across tenants: active people of active tenants with the roles in force (service accounts never
+-- sign in: they use API tokens). Read only through the two definer functions below, never by the runtime role.
+CREATE VIEW auth_directory_entries AS
+  SELECT u.id AS user_id, t.id AS tenant_id, t.slug AS tenant_slug, t.name AS tenant_name, u.email, u.name,
+    coalesce((SELECT array_agg(g.role ORDER BY g.role) FROM role_grants_in_force g WHERE g.tenant_id = u.tenant_id AND g.user_id = u.id), '{}') AS roles
+  FROM users u JOIN tenants t ON t.id = u.tenant_id
+  WHERE u.status = 'active' AND u.kind = 'human' AND t.status = 'active';--> statement-breakpoint
+REVOKE ALL ON auth_directory_entries FROM app_user;--> statement-breakpoint
 CREATE OR REPLACE FUNCTION auth_user(p_user_id uuid)
 RETURNS TABLE (user_id uuid, tenant_id uuid, tenant_slug text, tenant_name text, email text, name text, roles text[])
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
-  SELECT u.id, t.id, t.slug, t.name, u.email, u.name,
-    coalesce((SELECT array_agg(g.role ORDER BY g.role) FROM role_grants g
-      WHERE g.tenant_id = u.tenant_id AND g.user_id = u.id AND (g.expires_at IS NULL OR g.expires_at > now())), '{}')
-  FROM users u JOIN tenants t ON t.id = u.tenant_id
-  WHERE u.id = p_user_id AND u.status = 'active' AND u.kind = 'human' AND t.status = 'active'
+  SELECT * FROM auth_directory_entries e WHERE e.user_id = p_user_id
 $$;--> statement-breakpoint
 CREATE OR REPLACE FUNCTION auth_directory(p_email text DEFAULT NULL)
 RETURNS TABLE (user_id uuid, tenant_id uuid, tenant_slug text, tenant_name text, email text, name text, roles text[])
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
-  SELECT u.id, t.id, t.slug, t.name, u.email, u.name,
-    coalesce((SELECT array_agg(g.role ORDER BY g.role) FROM role_grants g
-      WHERE g.tenant_id = u.tenant_id AND g.user_id = u.id AND (g.expires_at IS NULL OR g.expires_at > now())), '{}')
-  FROM users u JOIN tenants t ON t.id = u.tenant_id
-  WHERE u.status = 'active' AND u.kind = 'human' AND t.status = 'active' AND (p_email IS NULL OR lower(u.email) = lower(p_email))
-  ORDER BY t.slug, u.email
+  SELECT * FROM auth_directory_entries e WHERE p_email IS NULL OR lower(e.email) = lower(p_email)
+  ORDER BY e.tenant_slug, e.email
 $$;--> statement-breakpoint
 
 -- An API token by the SHA-256 of its secret, across tenants (the bearer names no tenant): only which tenant, user and

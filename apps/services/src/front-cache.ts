@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LRUCache } from 'lru-cache';
-import { scopeIn } from '@dharma/auth/rbac';
 import type { TPeekParams } from '@dharma/cache/cache';
 import { stableKey } from '@dharma/cache/key';
 import { isDatabaseUnavailable } from '@dharma/db/errors';
@@ -114,8 +113,14 @@ export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadS
     } catch {
       return false;
     }
-    const access = await deps.auth.access(principal).catch(() => null);
-    if (!access?.ok) return false;
+    let access;
+    try {
+      access = await deps.auth.access(principal);
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) failures?.set(req, error);
+      return false;
+    }
+    if (!access.ok) return false;
     const user = userOf(principal, access);
     const decision = decidePermission(user, route.spec.resource, route.spec.action);
     if (!('scope' in decision)) return false;
@@ -128,7 +133,7 @@ export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadS
     const load = loaderOf(spec);
     if (!load) return false;
     const base = createInnerContext(deps, { authorization: header, requestId });
-    const ctx: TReadCtx = { ...base, principal, user, ...tenantScope(deps, { id: principal.tenantId, slug: access.tenantSlug }, base.cacheStatuses, actorOf({ ...base, user })), scope };
+    const ctx: TReadCtx = { ...base, principal, user, ...tenantScope(deps, { id: principal.tenantId, slug: access.tenantSlug }, base.cacheStatuses, () => actorOf(user, base)), scope };
     let json: string;
     try {
       json = JSON.stringify(await readThrough(spec, ctx, path, input, load, route)) ?? '';
@@ -158,7 +163,7 @@ export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadS
     const principal = deps.auth.knownBearer(tokenOf(header));
     const access = principal && deps.auth.knownAccess(principal);
     if (principal && access !== undefined) {
-      if (!access.ok || scopeIn(access.permissions, route.spec.resource, route.spec.action) === null) return false;
+      if (!access.ok || !('scope' in decidePermission(access, route.spec.resource, route.spec.action))) return false;
       const hit = deps.env.CACHE_ENABLED ? deps.cache.peekLocal(peekParams(route, principal.tenantId)) : undefined;
       if (hit) return send(res, route, bodyOf(hit), 'HIT', requestIdOf(req), started);
     }

@@ -1,4 +1,4 @@
-export const ACTOR_KINDS = ['user', 'token', 'service', 'system'] as const;
+import type { ACTOR_TYPES } from './schema/audit';
 
 /**
  * Who makes a change and from where: what every audit event of the transaction records (`audit_record`, migration
@@ -6,17 +6,10 @@ export const ACTOR_KINDS = ['user', 'token', 'service', 'system'] as const;
  */
 export interface TAuditActor {
   actorId: string | null;
-  actorType: (typeof ACTOR_KINDS)[number];
+  actorType: (typeof ACTOR_TYPES)[number];
   /** How the actor reads in the log: an email, a token's name, "seed". */
   actorLabel: string;
   requestId?: string | null;
   ip?: string | null;
   userAgent?: string | null;
-}
-
-/** The statement that sets the actor for the rest of the transaction (transaction-local: PgBouncer-safe). */
-export function auditActorStatement(actor: TAuditActor): string {
-  // JSON.stringify leaves no NUL and no backslash escape PostgreSQL would read (standard_conforming_strings is on):
-  // doubling quotes is the whole escaping rule, as in `literal`.
-  return `select set_config('app.audit', '${JSON.stringify(actor).replaceAll("'", "''")}', true)`;
 }

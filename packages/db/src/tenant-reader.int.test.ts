@@ -10,10 +10,7 @@ import {
 } from './queries/blueprints';
 import { projects } from './schema/projects';
 import { createTenantReader, withTenant } from './tenant';
-import { createScratchTenant, stackUrls, TEST_ACTOR } from './testing';
-
-/** A tenant transaction that writes through the audited functions, as the services do (with an actor). */
-const audited: typeof withTenant = (db, tenantId, fn, options) => withTenant(db, tenantId, fn, { ...options, audit: TEST_ACTOR });
+import { createScratchTenant, stackUrls, withTestActor } from './testing';
 
 const urls = stackUrls();
 // A small pool into PgBouncer (transaction mode): concurrent reads queue on two client connections.
@@ -36,7 +33,7 @@ const aIds: Record<string, string> = {};
 const bIds: Record<string, string> = {};
 
 async function addBlueprint(t: TScratch, name: string) {
-  const { id } = await audited(app.db, t.tenantId, (tx) =>
+  const { id } = await withTestActor(app.db, t.tenantId, (tx) =>
     createBlueprint(tx, { tenantId: t.tenantId, projectId: t.projectId, name, description: `about ${name}`, cloud: 'aws', graph, message: 'v1', authorId: t.userId }),
   );
   return id;

@@ -6,10 +6,7 @@ import { createDb } from './client';
 import { canonicalJson } from './graph-canonical';
 import { createBlueprint, saveBlueprintVersion } from './queries/blueprints';
 import { withTenant } from './tenant';
-import { createScratchTenant, stackUrls, TEST_ACTOR } from './testing';
-
-/** A tenant transaction that writes through the audited functions, as the services do (with an actor). */
-const audited: typeof withTenant = (db, tenantId, fn, options) => withTenant(db, tenantId, fn, { ...options, audit: TEST_ACTOR });
+import { createScratchTenant, stackUrls, withTestActor } from './testing';
 
 const urls = stackUrls();
 // 50 client connections into PgBouncer, which serves them on its own small server pool.
@@ -28,7 +25,7 @@ describe('transactions through PgBouncer (transaction mode, prepare: false)', ()
     const t = await createScratchTenant(urls.DATABASE_OWNER_URL, 'pgb-800');
     const results = await Promise.allSettled(
       Array.from({ length: 800 }, (_, i) =>
-        audited(app.db, t.tenantId, (tx) =>
+        withTestActor(app.db, t.tenantId, (tx) =>
           createBlueprint(tx, { tenantId: t.tenantId, projectId: t.projectId, name: `load-${i}`, description: '', cloud: 'aws', graph, message: 'load', authorId: t.userId }),
         ),
       ),
@@ -47,7 +44,7 @@ describe('transactions through PgBouncer (transaction mode, prepare: false)', ()
 describe('blueprint versions are immutable', () => {
   it('refuses UPDATE and DELETE from the runtime role, through PgBouncer and directly', async () => {
     const t = await createScratchTenant(urls.DATABASE_OWNER_URL, 'immutable');
-    const { id } = await audited(app.db, t.tenantId, (tx) =>
+    const { id } = await withTestActor(app.db, t.tenantId, (tx) =>
       createBlueprint(tx, { tenantId: t.tenantId, projectId: t.projectId, name: 'frozen', description: '', cloud: 'aws', graph, message: 'v1', authorId: t.userId }),
     );
     const direct = createDb({ url: urls.DATABASE_DIRECT_URL, max: 1 });
@@ -66,7 +63,7 @@ describe('blueprint versions are immutable', () => {
 
   it('refuses UPDATE even from the table owner (trigger)', async () => {
     const t = await createScratchTenant(urls.DATABASE_OWNER_URL, 'immutable-owner');
-    await audited(app.db, t.tenantId, (tx) =>
+    await withTestActor(app.db, t.tenantId, (tx) =>
       createBlueprint(tx, { tenantId: t.tenantId, projectId: t.projectId, name: 'frozen', description: '', cloud: 'aws', graph, message: 'v1', authorId: t.userId }),
     );
     const owner = createDb({ url: urls.DATABASE_OWNER_URL, max: 1 });
@@ -81,7 +78,7 @@ describe('blueprint versions are immutable', () => {
   it('stores the sha-256 of the canonical JSON, and recomputing from the stored graph agrees', async () => {
     const t = await createScratchTenant(urls.DATABASE_OWNER_URL, 'hash');
     const changed = ZBlueprintGraph.parse({ ...graph, components: [...graph.components, { id: 'db', kind: 'database', name: 'dev-load-db', cloud: 'aws', region: 'eu-west-1', properties: { engine: 'postgres' } }] });
-    const rows = await audited(app.db, t.tenantId, async (tx) => {
+    const rows = await withTestActor(app.db, t.tenantId, async (tx) => {
       const { id } = await createBlueprint(tx, { tenantId: t.tenantId, projectId: t.projectId, name: 'h', description: '', cloud: 'aws', graph, message: 'v1', authorId: t.userId });
       await saveBlueprintVersion(tx, { tenantId: t.tenantId, blueprintId: id, baseVersion: 1, graph: changed, message: 'a database', authorId: t.userId });
       return tx.execute<{ graph: unknown; graph_hash: string }>(sql`select graph, graph_hash from blueprint_versions where blueprint_id = ${id} order by number`);
@@ -104,7 +101,7 @@ describe('blueprint versions are immutable', () => {
       relations: [],
     });
     const reordered = ZBlueprintGraph.parse({ components: [{ ...two.components[1]! }, { ...two.components[0]!, properties: { retention: 4, fifo: true } }], relations: [] });
-    const { saved, versions } = await audited(app.db, t.tenantId, async (tx) => {
+    const { saved, versions } = await withTestActor(app.db, t.tenantId, async (tx) => {
       const { id } = await createBlueprint(tx, { tenantId: t.tenantId, projectId: t.projectId, name: 'same', description: '', cloud: 'aws', graph: two, message: 'v1', authorId: t.userId });
       const saved = await saveBlueprintVersion(tx, { tenantId: t.tenantId, blueprintId: id, baseVersion: 1, graph: reordered, message: 'nothing new', authorId: t.userId });
       const versions = await tx.execute<{ n: number }>(sql`select count(*)::int as n from blueprint_versions where blueprint_id = ${id}`);

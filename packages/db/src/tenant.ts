@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { Sql } from 'postgres';
 import type { TDb, TExecutor } from './client';
-import { auditActorStatement, type TAuditActor } from './audit-context';
+import type { TAuditActor } from './audit-context';
 import { DatabaseTimeout, isDatabaseUnavailable } from './errors';
 import * as schema from './schema/index';
 
@@ -53,6 +53,11 @@ export function literal(value: unknown): string {
     return `'${value.replaceAll("'", "''")}'`;
   }
   throw new Error(`readInTenant: cannot send a parameter of type ${typeof value} inline`);
+}
+
+/** The statement that sets a transaction's audit actor (`app.audit`, read by `audit_record`), transaction-locally. */
+export function auditActorStatement(actor: TAuditActor): string {
+  return `select set_config('app.audit', ${literal(JSON.stringify(actor))}, true)`;
 }
 
 /**

@@ -4,10 +4,7 @@ import { readDirectory, type TDirectoryEntry } from '@dharma/auth/directory';
 import { signAccessToken } from '@dharma/auth/token';
 import { parseEnv, ZPostgresUrl } from '@dharma/db/env';
 import { randomUUID } from 'node:crypto';
-import { createDb } from '@dharma/db/client';
-import { roleGrants } from '@dharma/db/schema/identity';
-import { users } from '@dharma/db/schema/tenancy';
-import { createScratchTenant } from '@dharma/db/testing';
+import { createMember, createScratchTenant } from '@dharma/db/testing';
 import { createDeps, type TDeps } from '../deps';
 import { loadServicesEnv } from '../env';
 import { appRouter } from '../routers/app.router';
@@ -74,15 +71,11 @@ export async function scratchTenant(label: string) {
  * owner: what the permission tests act as. Returns the user as sign-in would see them.
  */
 export async function memberWith(tenant: { tenantId: string; tenantSlug?: string; slug?: string; tenantName?: string }, roles: readonly string[], label = 'member'): Promise<TDirectoryEntry> {
-  const owner = createDb({ url: testEnv.DATABASE_OWNER_URL, max: 1 });
-  try {
-    const email = `${label}-${randomUUID().slice(0, 8)}@${tenant.tenantSlug ?? tenant.slug ?? 'test'}.test`;
-    const [u] = await owner.db.insert(users).values({ tenantId: tenant.tenantId, email, name: `Test ${label}` }).returning({ id: users.id });
-    if (roles.length > 0) await owner.db.insert(roleGrants).values(roles.map((role) => ({ tenantId: tenant.tenantId, userId: u!.id, role })));
-    return { userId: u!.id, tenantId: tenant.tenantId, tenantSlug: tenant.tenantSlug ?? tenant.slug ?? '', tenantName: tenant.tenantName ?? '', email, name: `Test ${label}`, roles: [...roles] as TDirectoryEntry['roles'] };
-  } finally {
-    await owner.close();
-  }
+  const tenantSlug = tenant.tenantSlug ?? tenant.slug ?? '';
+  const email = `${label}-${randomUUID().slice(0, 8)}@${tenantSlug || 'test'}.test`;
+  const name = `Test ${label}`;
+  const userId = await createMember(testEnv.DATABASE_OWNER_URL, { tenantId: tenant.tenantId, email, name, roles });
+  return { userId, tenantId: tenant.tenantId, tenantSlug, tenantName: tenant.tenantName ?? '', email, name, roles: [...roles] as TDirectoryEntry['roles'] };
 }
 
 export async function tenantIdOf(deps: TDeps, slug: string): Promise<string> {

@@ -52,7 +52,8 @@ export function createAuthenticator({
   const unknownTokens = new LRUCache<string, true>({ max: 20_000, ttl: 60_000 });
   const directory = new LRUCache<string, TDirectoryEntry | false>({ max: 20_000, ttl: directoryTtlMs });
   const lookups = new Map<string, Promise<TDirectoryEntry | null>>();
-  // The decision for a cached row, kept as long as the cache hands out the same row (near-cache hits do).
+  // The decision for a near-cache copy of a row, kept as long as the near cache hands out that same copy: a hit
+  // then costs neither a JSON parse nor a decision until the first grant or token expiry passes.
   const decided = new WeakMap<object, TAccess>();
   const peekParams = new LRUCache<string, TPeekParams>({ max: 20_000 });
 
@@ -66,11 +67,15 @@ export function createAuthenticator({
     }
     return params;
   };
-  const decide = (holder: object, row: TAccessRow | null, p: TPrincipal): TAccess => {
-    const known = decided.get(holder);
+  /** The caller's access from memory when the near cache holds it; undefined when only `access` can tell. */
+  const knownAccess = (p: TPrincipal): TAccess | undefined => {
+    if (!cacheEnabled) return undefined;
+    const hit = cache.peekLocal(paramsOf(p));
+    if (!hit) return undefined;
+    const known = decided.get(hit);
     if (known && known.validUntil > Date.now()) return known;
-    const access = resolveAccess(row, p);
-    decided.set(holder, access);
+    const access = resolveAccess(JSON.parse(hit.json) as TAccessRow | null, p);
+    decided.set(hit, access);
     return access;
   };
 
@@ -105,21 +110,16 @@ export function createAuthenticator({
       bearers.set(bearer, verified, verified.exp === Infinity ? {} : { ttl: Math.max(1, verified.exp - Date.now()) });
       return verified;
     },
-    /** The caller's access from memory when the near cache holds it; undefined when only `access` can tell. */
-    knownAccess(p: TPrincipal): TAccess | undefined {
-      if (!cacheEnabled) return undefined;
-      const hit = cache.peekLocal(paramsOf(p));
-      if (!hit) return undefined;
-      return decide(hit, JSON.parse(hit.json) as TAccessRow | null, p);
-    },
-    /** The caller's access as the database has it now (through the tenant's cache). */
+    knownAccess,
+    /** The caller's access as the database has it now: from memory when the near cache holds it, else through the tenant's cache. */
     async access(p: TPrincipal): Promise<TAccess> {
-      const params = paramsOf(p);
+      const known = knownAccess(p);
+      if (known) return known;
       const { value } = await cache.getOrLoad(
-        { ...params, ttlSeconds: ACCESS_TTL_SECONDS, bypass: !cacheEnabled },
+        { ...paramsOf(p), ttlSeconds: ACCESS_TTL_SECONDS, bypass: !cacheEnabled },
         async () => toAccessRow((await read(p.tenantId, (db) => [accessStatement(db, p)]))[0]),
       );
-      return value && typeof value === 'object' ? decide(value, value, p) : resolveAccess(value, p);
+      return resolveAccess(value, p);
     },
     /**
      * An active user of an active tenant, by id, across tenants (sign-in does not know the tenant yet), or null.

@@ -32,8 +32,6 @@ export const loaderOf = (spec: TCachedReadSpec): TLoad | undefined => loaders.ge
  * cached entry is exactly what tRPC would send and the front layer can answer it byte for byte.
  */
 export function readThrough(spec: TCachedReadSpec, ctx: TReadCtx, path: string, input: unknown, load: TLoad, known?: TKnownEntry): Promise<unknown> {
-  // The front layer met a database outage on this very request: report it instead of waiting a second time.
-  if (ctx.knownFailure !== undefined) return Promise.reject(ctx.knownFailure);
   return ctx.cache.read(entryOf(spec, path, input, known), parsedLoad(spec, ctx, input, load));
 }
 

@@ -88,15 +88,17 @@ export function userOf(principal: TPrincipal, access: Extract<TAccess, { ok: tru
 export type TUser = ReturnType<typeof userOf>;
 
 /** Who made a change and from where, as the audit events of a mutation record it. */
-export function actorOf(ctx: { user: TUser; requestId: string; clientIp: string | null; userAgent: string | null }): TAuditActor {
-  const { user } = ctx;
+export function actorOf(
+  user: { id: string; email: string; token: { name: string } | null },
+  request: { requestId: string; clientIp: string | null; userAgent: string | null },
+): TAuditActor {
   return {
     actorId: user.id,
     actorType: user.token ? 'token' : 'user',
     actorLabel: user.token ? `${user.email} (token ${user.token.name})` : user.email,
-    requestId: ctx.requestId,
-    ip: ctx.clientIp,
-    userAgent: ctx.userAgent,
+    requestId: request.requestId,
+    ip: request.clientIp,
+    userAgent: request.userAgent,
   };
 }
 
@@ -136,11 +138,12 @@ export interface TTenantCache {
  * are scoped to that tenant). A write through `ctx.write` or `ctx.tx` records the caller as its audit actor.
  */
 export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  // The front read layer met a database outage on this very request: report it instead of waiting a second time.
+  if (ctx.knownFailure !== undefined) throw ctx.knownFailure;
   const access = await ctx.deps.auth.access(ctx.principal);
   if (!access.ok) throw new TRPCError({ code: 'FORBIDDEN', message: access.reason });
   const user = userOf(ctx.principal, access);
-  const actor = actorOf({ ...ctx, user });
-  return next({ ctx: { user, ...tenantScope(ctx.deps, { id: ctx.principal.tenantId, slug: access.tenantSlug }, ctx.cacheStatuses, actor) } });
+  return next({ ctx: { user, ...tenantScope(ctx.deps, { id: ctx.principal.tenantId, slug: access.tenantSlug }, ctx.cacheStatuses, () => actorOf(user, ctx)) } });
 });
 
 /**
@@ -148,7 +151,7 @@ export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
  * (pipelined read-only queries of that tenant) and `cache` (keys scoped to that tenant, outcomes reported in
  * `cacheStatuses`). Built by `tenantProcedure`, and by the front read path for the same reads.
  */
-export function tenantScope(deps: TDeps, tenant: { id: string; slug: string }, cacheStatuses: string[], actor: TAuditActor) {
+export function tenantScope(deps: TDeps, tenant: { id: string; slug: string }, cacheStatuses: string[], actor: () => TAuditActor) {
   const tenantId = tenant.id;
   const cache: TTenantCache = {
     async read({ path, input, key, tags, ttlSeconds }, loader) {
@@ -170,11 +173,11 @@ export function tenantScope(deps: TDeps, tenant: { id: string; slug: string }, c
   return {
     tenant,
     /** A tenant transaction; unless read-only, the caller is its audit actor. */
-    tx: <T>(fn: (tx: TTenantTx) => Promise<T>, options?: { readOnly?: boolean }) => deps.inTenant(tenantId, fn, options?.readOnly ? options : { ...options, audit: actor }),
+    tx: <T>(fn: (tx: TTenantTx) => Promise<T>, options?: { readOnly?: boolean }) => deps.inTenant(tenantId, fn, options?.readOnly ? options : { ...options, audit: actor() }),
     /** Read-only queries of this tenant pipelined in one round trip; see `createTenantReader`. */
     read: <const S extends readonly TOneStatement<unknown>[]>(build: (db: TDb) => S) => deps.readInTenant(tenantId, build),
     /** Statements of this tenant run as one implicit transaction in one round trip; see `createTenantWriter`. */
-    write: <const S extends readonly TOneStatement<unknown>[]>(build: (db: TDb) => S) => deps.writeInTenant(tenantId, build, actor),
+    write: <const S extends readonly TOneStatement<unknown>[]>(build: (db: TDb) => S) => deps.writeInTenant(tenantId, build, actor()),
     cache,
   };
 }

@@ -26,8 +26,8 @@ export function accessStatement(db: TDb, { userId, tokenId }: { userId: string; 
   return db.execute<Record<string, unknown>>(
     sql.raw(`select t.slug as "tenantSlug", t.status as "tenantStatus", u.email, u.name, u.status as "userStatus", u.kind,
   coalesce((select jsonb_agg(jsonb_build_object('role', g.role, 'expiresAt', g.expires_at, 'permissions', r.permissions, 'custom', r.id is not null) order by g.role)
-    from role_grants g left join custom_roles r on r.tenant_id = g.tenant_id and r.name = g.role
-    where g.tenant_id = u.tenant_id and g.user_id = u.id and (g.expires_at is null or g.expires_at > now())), '[]'::jsonb) as grants,
+    from role_grants_in_force g left join custom_roles r on r.tenant_id = g.tenant_id and r.name = g.role
+    where g.tenant_id = u.tenant_id and g.user_id = u.id), '[]'::jsonb) as grants,
   coalesce((select jsonb_agg(m.team_id order by m.team_id) from team_members m where m.tenant_id = u.tenant_id and m.user_id = u.id), '[]'::jsonb) as teams,
   ${tokenId ? `(select jsonb_build_object('id', k.id, 'name', k.name, 'permissions', k.permissions, 'expiresAt', k.expires_at, 'revokedAt', k.revoked_at)
     from api_tokens k where k.tenant_id = u.tenant_id and k.id = ${literal(tokenId)} and k.user_id = u.id)` : 'null::jsonb'} as token

@@ -48,7 +48,7 @@ const columns = {
 export function listAuditEvents(db: TExecutor, f: TAuditFilter) {
   const where: SQL[] = [eq(auditEvents.tenantId, f.tenantId)];
   if (f.actorId) where.push(eq(auditEvents.actorId, f.actorId));
-  if (f.action) where.push(f.action.endsWith('.') ? sql`${auditEvents.action} like ${`${f.action.replaceAll('%', '').replaceAll('_', '\\_')}%`}` : eq(auditEvents.action, f.action));
+  if (f.action) where.push(f.action.endsWith('.') ? sql`${auditEvents.action} like ${`${f.action.replace(/[\\%_]/g, '\\$&')}%`}` : eq(auditEvents.action, f.action));
   if (f.targetType) where.push(eq(auditEvents.targetType, f.targetType));
   if (f.targetId) where.push(eq(auditEvents.targetId, f.targetId));
   if (f.from) where.push(gte(auditEvents.at, new Date(f.from)));

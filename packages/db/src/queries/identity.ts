@@ -17,7 +17,7 @@ export async function listUsers(tx: TExecutor, { tenantId }: { tenantId: string 
       kind: users.kind,
       status: users.status,
       lastSignInAt: users.lastSignInAt,
-      grants: sql<{ role: string; expiresAt: string | null }[]>`coalesce((select jsonb_agg(jsonb_build_object('role', g.role, 'expiresAt', g.expires_at) order by g.role) from ${roleGrants} g where g.tenant_id = "users"."tenant_id" and g.user_id = "users"."id" and (g.expires_at is null or g.expires_at > now())), '[]'::jsonb)`,
+      grants: sql<{ role: string; expiresAt: string | null }[]>`coalesce((select jsonb_agg(jsonb_build_object('role', g.role, 'expiresAt', g.expires_at) order by g.role) from role_grants_in_force g where g.tenant_id = "users"."tenant_id" and g.user_id = "users"."id"), '[]'::jsonb)`,
       teams: sql<string[]>`coalesce((select jsonb_agg(t.name order by t.name) from ${teamMembers} m join ${teams} t on t.id = m.team_id where m.tenant_id = "users"."tenant_id" and m.user_id = "users"."id"), '[]'::jsonb)`,
     })
     .from(users)
@@ -74,8 +74,8 @@ export async function revokeRole(tx: TExecutor, a: { tenantId: string; userId: s
 
 async function assertAnAdminRemains(tx: TExecutor, tenantId: string) {
   const [row] = await tx.execute<{ n: number }>(sql`
-    select count(*)::int as n from ${roleGrants} g join ${users} u on u.id = g.user_id and u.tenant_id = g.tenant_id
-    where g.tenant_id = ${tenantId} and g.role = 'admin' and u.status = 'active' and (g.expires_at is null or g.expires_at > now())`);
+    select count(*)::int as n from role_grants_in_force g join ${users} u on u.id = g.user_id and u.tenant_id = g.tenant_id
+    where g.tenant_id = ${tenantId} and g.role = 'admin' and u.status = 'active'`);
   if ((row?.n ?? 0) === 0) throw new DomainError('PRECONDITION_FAILED', 'this would leave the tenant without an active admin: grant admin to someone else first', 'role');
 }
 

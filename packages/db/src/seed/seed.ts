@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { auditActorStatement } from '../audit-context';
+import { auditActorStatement } from '../tenant';
 import { ZBlueprintGraph, type TBlueprintGraphInput } from '../blueprint-graph';
 import type { TDb } from '../client';
 import { createBlueprint, saveBlueprintVersion } from '../queries/blueprints';

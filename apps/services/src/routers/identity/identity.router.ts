@@ -4,7 +4,7 @@ import { readDirectory } from '@dharma/auth/directory';
 import { ZRole } from '@dharma/auth/rbac';
 import { signAccessToken } from '@dharma/auth/token';
 import { recordEvent } from '@dharma/db/queries/audit';
-import { authedProcedure, publicProcedure, router, tenantProcedure } from '../../trpc/procedures';
+import { actorOf, authedProcedure, publicProcedure, router, tenantProcedure } from '../../trpc/procedures';
 
 const ZDirectoryEntry = z.object({
   userId: z.string(),
@@ -34,7 +34,7 @@ export const identityRouter = router({
       const ttl = ctx.deps.env.AUTH_TOKEN_TTL_SECONDS;
       const token = await signAccessToken({ sub: user.userId, tid: user.tenantId, email: user.email, name: user.name }, ctx.deps.env.AUTH_SECRET, ttl);
       // The sign-in is an event of the user's tenant, by the user, in a transaction of its own.
-      const actor = { actorId: user.userId, actorType: 'user' as const, actorLabel: user.email, requestId: ctx.requestId, ip: ctx.clientIp, userAgent: ctx.userAgent };
+      const actor = actorOf({ id: user.userId, email: user.email, token: null }, ctx);
       await ctx.deps.writeInTenant(user.tenantId, (db) => [recordEvent(db, { action: 'auth.sign_in', targetType: 'user', targetId: user.userId, after: { method: 'development' } })], actor);
       return { token, expiresAt: new Date(Date.now() + ttl * 1000).toISOString(), user };
     }),
