@@ -36,6 +36,8 @@ export const roleGrants = pgTable(
     userId: uuid('user_id').notNull(),
     role: text('role').notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** `manual` (granted by an admin) or `idp:<provider id>` (mapped from groups, re-applied at each sign-in). */
+    source: text('source').notNull().default('manual'),
     grantedBy: uuid('granted_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -4,3 +4,4 @@ export * from './projects';
 export * from './blueprints';
 export * from './identity';
 export * from './audit';
+export * from './sso';

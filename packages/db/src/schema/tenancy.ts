@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { tenantPolicy } from './rls';
 
 export const USER_KINDS = ['human', 'service'] as const;
@@ -15,6 +15,8 @@ export const tenants = pgTable(
     tier: text('tier', { enum: ['free', 'team', 'enterprise'] }).notNull().default('team'),
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
     quotas: jsonb('quotas').$type<Record<string, number>>().notNull().default({}),
+    /** People of this tenant may sign in only through its identity providers (no development sign-in). */
+    ssoRequired: boolean('sso_required').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('tenants_slug_key').on(t.slug), tenantPolicy('tenants', t.id)],
