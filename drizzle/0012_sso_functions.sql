@@ -25,13 +25,4 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
   ORDER BY t.slug, p.name
 $$;--> statement-breakpoint
 REVOKE ALL ON FUNCTION auth_sso_providers(text, text) FROM PUBLIC;--> statement-breakpoint
-GRANT EXECUTE ON FUNCTION auth_sso_providers(text, text) TO app_user;--> statement-breakpoint
-
--- Whether a tenant accepts only single sign-on: the development sign-in asks before it signs anyone in.
-CREATE FUNCTION auth_tenant_sso_required(p_tenant_id uuid)
-RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
-  SELECT coalesce((SELECT t.sso_required FROM tenants t WHERE t.id = p_tenant_id), false)
-$$;--> statement-breakpoint
-REVOKE ALL ON FUNCTION auth_tenant_sso_required(uuid) FROM PUBLIC;--> statement-breakpoint
-GRANT EXECUTE ON FUNCTION auth_tenant_sso_required(uuid) TO app_user;
+GRANT EXECUTE ON FUNCTION auth_sso_providers(text, text) TO app_user;
