@@ -9,6 +9,8 @@ import { EmbeddedPostgresError, startEmbeddedPostgres, type TEmbeddedPostgres } 
 import { EnvError, envProblemLine } from '@dharma/db/env';
 import { runMigrations } from '@dharma/db/migrate';
 import { seed } from '@dharma/db/seed/seed';
+import { startDevIdp, type DevIdp } from '@dharma/dev-idp/server';
+import { registerDevProviders } from './lib/dev-sso';
 import { inheritedEnv, loadDevEnv, type TDevEnv } from './env';
 import { exposureWarning, isLoopbackHost, isWildcardHost, localUrl } from './exposure';
 
@@ -22,6 +24,7 @@ const log = (line: string) => console.log(`[dev] ${line}`);
 
 const children: ChildProcess[] = [];
 let embedded: TEmbeddedPostgres | null = null;
+let devIdp: DevIdp | null = null;
 let stopping = false;
 
 async function shutdown(code: number) {
@@ -30,6 +33,7 @@ async function shutdown(code: number) {
   log('stopping…');
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
   await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null && c.pid !== undefined ? new Promise((r) => c.once('exit', r)) : null)));
+  if (devIdp) await devIdp.close().catch(() => {});
   if (embedded) await embedded.stop().catch(() => {});
   process.exit(code);
 }
@@ -58,13 +62,15 @@ function readEnv(): TDevEnv {
   }
 }
 
-interface TSecrets { superuser: string; owner: string; app: string; auth: string }
+interface TSecrets { superuser: string; owner: string; app: string; auth: string; idpClient?: string }
 function secrets(dir: string): TSecrets {
   const file = resolve(dir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as TSecrets;
   const make = () => randomBytes(24).toString('base64url');
-  const s = { superuser: make(), owner: make(), app: make(), auth: randomBytes(48).toString('base64url') };
-  writeFileSync(file, JSON.stringify(s, null, 2), { mode: 0o600 });
+  const s: TSecrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as TSecrets) : { superuser: make(), owner: make(), app: make(), auth: randomBytes(48).toString('base64url') };
+  if (!existsSync(file) || !s.idpClient) {
+    s.idpClient ??= make();
+    writeFileSync(file, JSON.stringify(s, null, 2), { mode: 0o600 });
+  }
   return s;
 }
 
@@ -83,7 +89,7 @@ function run(name: string, command: string, args: string[], extraEnv: Record<str
   children.push(child);
 }
 
-async function prepareDatabase(env: TDevEnv, s: TSecrets, dataDir: string): Promise<string> {
+async function prepareDatabase(env: TDevEnv, s: TSecrets, dataDir: string, idpUrl: string | null): Promise<string> {
   let databaseUrl = env.DATABASE_URL;
   let ownerUrl = env.DATABASE_OWNER_URL;
   if (!databaseUrl) {
@@ -99,6 +105,10 @@ async function prepareDatabase(env: TDevEnv, s: TSecrets, dataDir: string): Prom
     const owner = createDb({ url: ownerUrl, max: 1, applicationName: 'dharma-seed' });
     try {
       await seed(owner.db, log);
+      if (idpUrl) {
+        await registerDevProviders(owner.db, { idpUrl, clientSecret: s.idpClient! });
+        log(`single sign-on: acme through the local OIDC provider, globex through the local SAML IdP (${idpUrl})`);
+      }
     } finally {
       await owner.close();
     }
@@ -117,9 +127,17 @@ async function main() {
   const dataDir = resolve(root, env.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const s = secrets(dataDir);
+  const consoleUrl = isLoopbackHost(env.WEB_HOST) || isWildcardHost(env.WEB_HOST) ? `http://localhost:${env.WEB_PORT}` : localUrl(env.WEB_HOST, env.WEB_PORT);
+  const withIdp = env.DEV_IDP === 'true' || env.DEV_IDP === '1';
+  try {
+    if (withIdp) devIdp = await startDevIdp({ host: '127.0.0.1', port: env.DEV_IDP_PORT, webOrigins: [consoleUrl], clientSecret: s.idpClient! });
+  } catch (error) {
+    fail(error, `could not start the local identity provider on port ${env.DEV_IDP_PORT} (set DEV_IDP_PORT, or DEV_IDP=false): `);
+    return;
+  }
   let databaseUrl: string;
   try {
-    databaseUrl = await prepareDatabase(env, s, dataDir);
+    databaseUrl = await prepareDatabase(env, s, dataDir, devIdp?.url ?? null);
   } catch (error) {
     fail(error, 'could not prepare the database: ');
     return;
@@ -133,13 +151,13 @@ async function main() {
     DATABASE_URL: databaseUrl,
     AUTH_SECRET: env.AUTH_SECRET ?? s.auth,
     DEV_LOGIN: String(devLogin),
+    CONSOLE_URL: consoleUrl,
     SERVICES_HOST: env.SERVICES_HOST,
     SERVICES_PORT: String(env.SERVICES_PORT),
     ...(env.REDIS_URL ? { REDIS_URL: env.REDIS_URL } : {}),
   });
   const webArgs = env.DEV_WEB_MODE === 'dev' ? ['run', 'dev', '-w', '@dharma/web'] : ['run', 'start', '-w', '@dharma/web'];
-  run('web', 'npm', webArgs, { ...shared, SERVICES_URL: servicesUrl, WEB_HOST: env.WEB_HOST, WEB_PORT: String(env.WEB_PORT) });
-  const consoleUrl = isLoopbackHost(env.WEB_HOST) || isWildcardHost(env.WEB_HOST) ? `http://localhost:${env.WEB_PORT}` : localUrl(env.WEB_HOST, env.WEB_PORT);
+  run('web', 'npm', webArgs, { ...shared, SERVICES_URL: servicesUrl, WEB_HOST: env.WEB_HOST, WEB_PORT: String(env.WEB_PORT), AUTH_SECRET: env.AUTH_SECRET ?? s.auth });
   log(`console: ${consoleUrl}  (listening on ${env.WEB_HOST}; services ${servicesUrl}, cache: ${env.REDIS_URL ? 'redis' : 'in-memory'})`);
   if (warning) console.warn(`[dev] ${warning}`);
 }

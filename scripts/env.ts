@@ -23,6 +23,10 @@ export function loadDevEnv(source: NodeJS.ProcessEnv = process.env) {
       EMBEDDED_PG_PORT: ZPort(1024).default(54329),
       SERVICES_PORT: ZPort(1).default(4000),
       WEB_PORT: ZPort(1).default(3000),
+      /** The local OIDC provider and SAML IdP (`packages/dev-idp`) that the seeded tenants sign in through. */
+      DEV_IDP_PORT: ZPort(1).default(4600),
+      /** Off: no local IdP (the development sign-in and any real providers still work). */
+      DEV_IDP: z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).default('true'),
       /**
        * Loopback by default: the development sign-in lets whoever reaches the console sign in as anyone, admin
        * included. 0.0.0.0 (or another address) opens it to the network, with a warning.

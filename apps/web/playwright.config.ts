@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const SERVICES_PORT = 4100;
 const WEB_PORT = 3100;
+const IDP_PORT = 4610;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -32,10 +33,20 @@ export default defineConfig({
   },
   webServer: [
     {
+      name: 'idp',
+      command: 'npx tsx scripts/dev-idp.ts',
+      cwd: repoRoot,
+      env: { DEV_IDP_PORT: String(IDP_PORT), DEV_IDP_WEB_ORIGINS: `http://localhost:${WEB_PORT}`, DEV_IDP_FAULTS: 'true' },
+      url: `http://127.0.0.1:${IDP_PORT}/healthz`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+    },
+    {
       name: 'services',
       command: 'npx tsx apps/services/src/server.ts',
       cwd: repoRoot,
-      env: { DEV_LOGIN: 'true', SERVICES_PORT: String(SERVICES_PORT) },
+      env: { DEV_LOGIN: 'true', SERVICES_PORT: String(SERVICES_PORT), CONSOLE_URL: `http://localhost:${WEB_PORT}` },
       url: `http://127.0.0.1:${SERVICES_PORT}/readyz`,
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,

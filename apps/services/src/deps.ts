@@ -1,4 +1,4 @@
-import { readApiToken, readDirectoryEntry } from '@dharma/auth/directory';
+import { findSsoProviders, readApiToken, readDirectoryEntry, readIdentityProvider } from '@dharma/auth/directory';
 import { createCache } from '@dharma/cache/cache';
 import { createMemoryStore } from '@dharma/cache/memory-store';
 import { createRedisStore } from '@dharma/cache/redis-store';
@@ -92,6 +92,8 @@ export function createDeps(env: TServicesEnv) {
     cacheEnabled: env.CACHE_ENABLED,
     lookupUser: (userId) => measured(() => within(readDirectoryEntry(readDb.sql, userId), timeoutMs)),
     lookupToken: (hash) => measured(() => within(readApiToken(readDb.sql, hash), timeoutMs)),
+    lookupProvider: (idpId) => measured(() => within(readIdentityProvider(readDb.sql, idpId), timeoutMs)),
+    lookupSsoProviders: (q) => measured(() => within(findSsoProviders(readDb.sql, q), timeoutMs)),
   });
 
   return {

@@ -4,7 +4,7 @@ import { authEnvShape } from '@dharma/auth/env';
 import { dbEnvShape, parseEnv, ZPostgresUrl } from '@dharma/db/env';
 
 /** Router names, as mounted in routers/app.router.ts (checked there at compile time). */
-export const ROUTER_NAMES = ['health', 'identity', 'projects', 'blueprints', 'monitoring', 'users', 'roles', 'tokens', 'audit'] as const;
+export const ROUTER_NAMES = ['health', 'identity', 'sso', 'projects', 'blueprints', 'monitoring', 'users', 'roles', 'tokens', 'audit'] as const;
 
 const ZBool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 
@@ -21,6 +21,14 @@ export const servicesEnvShape = {
    */
   DB_READ_POOL_MAX: z.coerce.number({ error: 'must be a number' }).int().min(1).max(500).default(4),
   DEV_LOGIN: ZBool.default(false),
+  /**
+   * The console's public URL, as browsers and identity providers reach it: single sign-on's ACS, logout and callback
+   * URLs are under it, and a SAML response must be addressed to them.
+   */
+  CONSOLE_URL: z
+    .url({ error: 'must be the console URL, for example https://dharma.example.com' })
+    .transform((v) => v.replace(/\/+$/, ''))
+    .default('http://localhost:3000'),
   SERVICES_HOST: z.string().default('127.0.0.1'),
   SERVICES_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).default(4000),
   /** Off answers every read from the database: for measuring the uncached path, or while debugging the cache. */

@@ -1,5 +1,21 @@
 import { expect, test } from '@playwright/test';
+import { encode } from 'next-auth/jwt';
 import { signIn } from './helpers';
+
+const SESSION = 'authjs.session-token';
+
+/**
+ * A console session (Auth.js's encrypted JWT, as the console writes it) holding a services token the services
+ * refuse: what a revoked or expired token looks like from the browser.
+ */
+async function sessionRefusedByServices() {
+  const value = await encode({
+    salt: SESSION,
+    secret: process.env.AUTH_SECRET!,
+    token: { sub: '00000000-0000-4000-8000-000000000000', name: 'Gone', email: 'gone@acme.test', svc: 'not-a-valid-token', svcExp: Math.floor(Date.now() / 1000) + 600, tid: '00000000-0000-4000-8000-000000000001', idp: null },
+  });
+  return { name: SESSION, value, url: 'http://localhost:3100', httpOnly: true, sameSite: 'Lax' as const };
+}
 
 test.describe('session', () => {
   test('a console page without a session goes to sign-in, and comes back after signing in', async ({ page }) => {
@@ -20,31 +36,42 @@ test.describe('session', () => {
     await expect(page.getByTestId('user-name')).toHaveText('Ada Admin');
     await expect(page.getByTestId('tenant-slug')).toHaveText('acme');
     await expect(page.locator('header').getByTestId('roles')).toHaveText('Admin');
-    // The token is an httpOnly cookie: page scripts cannot read it.
-    const cookie = (await context.cookies()).find((c) => c.name === 'dharma_token');
+    // The session is an httpOnly cookie: page scripts cannot read it, and what /api/auth/session tells the browser
+    // is who is signed in, never the services token inside the session.
+    const cookie = (await context.cookies()).find((c) => c.name === SESSION);
     expect(cookie?.httpOnly).toBe(true);
-    expect(await page.evaluate(() => document.cookie)).not.toContain('dharma_token');
+    expect(await page.evaluate(() => document.cookie)).not.toContain(SESSION);
+    const visible = await page.evaluate(async () => (await fetch('/api/auth/session')).text());
+    expect(JSON.parse(visible)).toMatchObject({ user: { email: 'ada@acme.test', name: 'Ada Admin' } });
+    expect(visible).not.toMatch(/svc|eyJ/);
 
     await page.getByTestId('sign-out').click();
     await expect(page).toHaveURL(/\/signin\?reason=signed-out/);
     await expect(page.getByTestId('signin-reason')).toHaveText('You have signed out.');
-    expect((await context.cookies()).find((c) => c.name === 'dharma_token')).toBeUndefined();
+    expect((await context.cookies()).find((c) => c.name === SESSION)).toBeUndefined();
     await page.goto('/blueprints');
     await expect(page).toHaveURL(/\/signin/);
   });
 
   test('a token the services refuse sends the user to sign-in with a message', async ({ page, context }) => {
-    await context.addCookies([{ name: 'dharma_token', value: 'not-a-valid-token', url: 'http://localhost:3100', httpOnly: true, sameSite: 'Lax' }]);
+    await context.addCookies([await sessionRefusedByServices()]);
     await page.goto('/blueprints');
     await expect(page).toHaveURL(/\/signin\?reason=expired/);
     await expect(page.getByTestId('signin-reason')).toContainText('Your session has expired');
-    expect((await context.cookies()).find((c) => c.name === 'dharma_token')).toBeUndefined();
+    expect((await context.cookies()).find((c) => c.name === SESSION)).toBeUndefined();
+  });
+
+  test('a session cookie the console cannot decrypt counts as no session', async ({ page, context }) => {
+    await context.addCookies([{ name: SESSION, value: 'forged', url: 'http://localhost:3100', httpOnly: true, sameSite: 'Lax' }]);
+    await page.goto('/blueprints');
+    await expect(page).toHaveURL(/\/signin/);
+    await expect(page.getByTestId('user-name')).toHaveCount(0);
   });
 
   test('a session that expires while the page is open is noticed on the next call', async ({ page, context }) => {
     await signIn(page, 'ada@acme.test');
     await context.clearCookies();
-    await context.addCookies([{ name: 'dharma_token', value: 'expired.or.revoked', url: 'http://localhost:3100', httpOnly: true, sameSite: 'Lax' }]);
+    await context.addCookies([await sessionRefusedByServices()]);
     // A client-side query (typing in the search box) gets UNAUTHORIZED from the services.
     await page.getByTestId('search').fill('three');
     await expect(page).toHaveURL(/\/signin\?reason=expired/);

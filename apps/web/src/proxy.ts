@@ -1,10 +1,10 @@
 import type { NextRequest } from 'next/server';
 import { NextResponse } from 'next/server';
-import { SESSION_COOKIE } from './lib/session-cookie';
+import { hasSessionCookie } from './lib/session-cookie';
 
 /** Every console page needs a session cookie; without one, go to sign-in and come back afterwards. */
 export function proxy(req: NextRequest) {
-  if (req.cookies.get(SESSION_COOKIE)?.value) return NextResponse.next();
+  if (hasSessionCookie(req.cookies.getAll().map((c) => c.name))) return NextResponse.next();
   const target = req.nextUrl.clone();
   target.pathname = '/signin';
   target.search = '';

@@ -68,3 +68,29 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
   if (!parsed.success) throw new TokenError('malformed');
   return parsed.data;
 }
+
+/**
+ * A one-minute token by which the console's server proves itself to the services, for what only it may ask: an
+ * OIDC provider's client secret (Auth.js exchanges the code), a SAML logout request for the session it ends. Another
+ * audience than access tokens, so neither can stand in for the other.
+ */
+export const INTERNAL_AUDIENCE = 'dharma-internal';
+let internalSigner: { secret: string; sign: TSign } | null = null;
+let internalVerifier: { secret: string; verify: TVerify } | null = null;
+
+export function signInternalToken(secret: string): string {
+  if (internalSigner?.secret !== secret) internalSigner = { secret, sign: createSigner({ key: secret, algorithm: 'HS256', iss: TOKEN_ISSUER, aud: INTERNAL_AUDIENCE, expiresIn: 60_000 }) as TSign };
+  return internalSigner.sign({ sub: 'console' });
+}
+
+export function verifyInternalToken(token: string, secret: string): boolean {
+  if (internalVerifier?.secret !== secret) {
+    internalVerifier = { secret, verify: createVerifier({ key: secret, algorithms: ['HS256'], allowedIss: TOKEN_ISSUER, allowedAud: INTERNAL_AUDIENCE, requiredClaims: ['exp'] }) as TVerify };
+  }
+  try {
+    internalVerifier.verify(token);
+    return true;
+  } catch {
+    return false;
+  }
+}

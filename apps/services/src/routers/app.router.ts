@@ -4,6 +4,7 @@ import type { TCachedReadSpec } from '../trpc/cached-read';
 import { blueprintReads, blueprintsRouter } from './blueprints/blueprints.router';
 import { healthRouter } from './health.router';
 import { identityRouter } from './identity/identity.router';
+import { ssoRouter } from './identity/sso.router';
 import { rolesRouter } from './identity/roles.router';
 import { tokensRouter } from './identity/tokens.router';
 import { usersRouter } from './identity/users.router';
@@ -14,6 +15,7 @@ import { projectReads, projectsRouter } from './projects.router';
 export const appRouter = router({
   health: healthRouter,
   identity: identityRouter,
+  sso: ssoRouter,
   projects: projectsRouter,
   blueprints: blueprintsRouter,
   monitoring: monitoringRouter,

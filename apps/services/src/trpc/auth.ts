@@ -1,7 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import { resolveAccess, type TAccess, type TPrincipal } from '@dharma/auth/access';
 import { hashApiToken, isApiToken, isWellFormedApiToken } from '@dharma/auth/api-token';
-import type { TDirectoryEntry } from '@dharma/auth/directory';
+import type { TDirectoryEntry, TSsoChoice } from '@dharma/auth/directory';
+import type { TSignInProvider } from '@dharma/auth/sso/identity';
 import { TokenError, verifyAccessToken } from '@dharma/auth/token';
 import type { TCache, TPeekParams } from '@dharma/cache/cache';
 import { accessStatement, toAccessRow, type TAccessRow } from '@dharma/db/queries/access';
@@ -36,6 +37,8 @@ export function createAuthenticator({
   cacheEnabled,
   lookupUser,
   lookupToken,
+  lookupProvider,
+  lookupSsoProviders,
   directoryTtlMs = 30_000,
 }: {
   secret: string;
@@ -46,8 +49,16 @@ export function createAuthenticator({
   lookupUser: (userId: string) => Promise<TDirectoryEntry | null>;
   /** An API token by the hash of its secret (`auth_api_token`), within the database budget. */
   lookupToken: (hash: string) => Promise<{ tokenId: string; tenantId: string; userId: string } | null>;
+  /** An enabled identity provider of an active tenant by id (`auth_identity_provider`): for single sign-on. */
+  lookupProvider: (idpId: string) => Promise<TSignInProvider | null>;
+  /** Providers for an email domain or a tenant slug (`auth_sso_providers`). */
+  lookupSsoProviders: (q: { email?: string | undefined; tenant?: string | undefined }) => Promise<TSsoChoice[]>;
   directoryTtlMs?: number;
 }) {
+  // Providers are read at every sign-in step (start, callback, logout) within a few seconds: kept five seconds, and
+  // forgotten at once by this process when an admin saves one (other processes see the change within five seconds).
+  const providers = new Map<string, { at: number; value: Promise<TSignInProvider | null> }>();
+  const PROVIDER_TTL_MS = 5000;
   const bearers = new LRUCache<string, TBearer>({ max: 20_000 });
   const unknownTokens = new LRUCache<string, true>({ max: 20_000, ttl: 60_000 });
   const directory = new LRUCache<string, TDirectoryEntry | false>({ max: 20_000, ttl: directoryTtlMs });
@@ -125,6 +136,18 @@ export function createAuthenticator({
      * An active user of an active tenant, by id, across tenants (sign-in does not know the tenant yet), or null.
      * Concurrent lookups of one user share one query.
      */
+    identityProvider(idpId: string): Promise<TSignInProvider | null> {
+      const hit = providers.get(idpId);
+      if (hit && Date.now() - hit.at < PROVIDER_TTL_MS) return hit.value;
+      const value = lookupProvider(idpId);
+      providers.set(idpId, { at: Date.now(), value });
+      value.catch(() => providers.delete(idpId));
+      return value;
+    },
+    forgetIdentityProvider(idpId: string) {
+      providers.delete(idpId);
+    },
+    ssoProviders: lookupSsoProviders,
     directoryEntry(userId: string): TDirectoryEntry | null | Promise<TDirectoryEntry | null> {
       const known = directory.get(userId);
       if (known !== undefined) return known || null;

@@ -1,3 +1,4 @@
+import { IdpUnavailable } from '@dharma/auth/sso/oidc';
 import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { TEntryPatch } from '@dharma/cache/cache';
@@ -36,6 +37,7 @@ function unavailable(cause: unknown): TRPCError | undefined {
   if (isDatabaseUnavailable(cause)) {
     return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the database is unavailable right now; retry shortly (a write may have been applied: retry it with the same Idempotency-Key)', cause });
   }
+  if (cause instanceof IdpUnavailable) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: `${cause.message}; retry shortly`, cause });
   const code = pgErrorCode(cause);
   if (code === '42P01' || code === '42883') {
     return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the database is not migrated: run npm run db:migrate (and npm run db:seed for sample data)', cause });

@@ -1,28 +1,86 @@
 'use server';
+import { headers } from 'next/headers';
 import { redirect, RedirectType } from 'next/navigation';
+import { authFor, readConsoleSession, SERVICES_TOKEN_PROVIDER, type TSessionIdp } from './auth';
 import { toApiError } from './errors';
 import { safeNextPath } from './session-cookie';
-import { clearToken, writeToken } from './session';
-import { getPublicClient } from './trpc/server';
+import { getPublicClient, internalClient } from './trpc/server';
 
-/** Development sign-in: the services mint a token for the chosen seeded user; it goes into the httpOnly cookie. */
-export async function devSignInAction(formData: FormData): Promise<void> {
-  const userId = String(formData.get('userId') ?? '');
-  const next = safeNextPath(formData.get('next'));
-  let failure: string | null = null;
-  try {
-    const { token, expiresAt } = await getPublicClient().identity.devSignIn.mutate({ userId });
-    await writeToken(token, expiresAt);
-  } catch (error) {
-    failure = toApiError(error).message;
-  }
-  // redirect() throws, so it stays outside the try. Replace, not push: Back from the console must not return to the
-  // sign-in form the user has finished with.
-  if (failure !== null) redirect(`/signin?error=${encodeURIComponent(failure)}&next=${encodeURIComponent(next)}`, RedirectType.replace);
+const failed = (message: string, next: string) => `/signin?error=${encodeURIComponent(message)}&next=${encodeURIComponent(next)}`;
+
+/**
+ * Starts a session from a services token the services just minted (development sign-in, a SAML response): the
+ * `services-token` provider verifies it and Auth.js writes the session cookie. Redirects to `next`.
+ */
+export async function startSession(token: string, idp: TSessionIdp | null, next: string): Promise<never> {
+  const auth = await authFor();
+  // Replace, not push: Back from the console must not return to the sign-in form the user has finished with.
+  await auth.signIn(SERVICES_TOKEN_PROVIDER, { token, idp: idp ? JSON.stringify(idp) : '', redirectTo: next, redirect: false });
   redirect(next, RedirectType.replace);
 }
 
+/** Development sign-in: the services mint a token for the chosen seeded user. */
+export async function devSignInAction(formData: FormData): Promise<void> {
+  const userId = String(formData.get('userId') ?? '');
+  const next = safeNextPath(formData.get('next'));
+  let token: string;
+  try {
+    ({ token } = await getPublicClient().identity.devSignIn.mutate({ userId }));
+  } catch (error) {
+    redirect(failed(toApiError(error).message, next), RedirectType.replace);
+  }
+  await startSession(token, null, next);
+}
+
+/**
+ * Single sign-on through one provider: SAML goes to the IdP with a fresh AuthnRequest (RelayState = where to land);
+ * OIDC goes through Auth.js's code flow, with the email as the IdP's login hint.
+ */
+export async function ssoSignInAction(formData: FormData): Promise<void> {
+  const idpId = String(formData.get('idpId') ?? '');
+  const kind = String(formData.get('kind') ?? '');
+  const next = safeNextPath(formData.get('next'));
+  const email = String(formData.get('email') ?? '');
+  let url: string;
+  try {
+    if (kind === 'saml') {
+      ({ url } = await getPublicClient().sso.samlStart.mutate({ idpId, relayState: next }));
+    } else {
+      const auth = await authFor(idpId);
+      url = (await auth.signIn(idpId, { redirectTo: next, redirect: false }, email ? { login_hint: email } : undefined)) as string;
+    }
+  } catch (error) {
+    redirect(failed(toApiError(error).message, next), RedirectType.replace);
+  }
+  redirect(url);
+}
+
+/**
+ * Ends the console session, then the IdP's: SAML single logout (a LogoutRequest; the IdP answers at our SLO URL),
+ * OIDC RP-initiated logout when the provider offers it. Without either, straight to the sign-in page.
+ */
 export async function signOutAction(): Promise<void> {
-  await clearToken();
-  redirect('/signin?reason=signed-out');
+  const session = await readConsoleSession();
+  const auth = await authFor();
+  await auth.signOut({ redirect: false });
+  const done = '/signin?reason=signed-out';
+  let target = done;
+  const idp = session?.idp;
+  try {
+    if (idp?.kind === 'saml' && idp.saml) {
+      const { url } = await internalClient().sso.samlLogout.mutate({ idpId: idp.id, session: idp.saml, relayState: done });
+      if (url) target = url;
+    } else if (idp?.kind === 'oidc' && idp.endSessionUrl) {
+      const url = new URL(idp.endSessionUrl);
+      const h = await headers();
+      if (idp.idToken) url.searchParams.set('id_token_hint', idp.idToken);
+      if (idp.clientId) url.searchParams.set('client_id', idp.clientId);
+      url.searchParams.set('post_logout_redirect_uri', `${h.get('x-forwarded-proto') ?? 'http'}://${h.get('host')}/signin?reason=signed-out`);
+      target = url.toString();
+    }
+  } catch (error) {
+    // The console session is over either way; the IdP's session could not be ended from here.
+    target = `/signin?reason=signed-out&error=${encodeURIComponent(`the identity provider's session could not be ended: ${toApiError(error).message}`)}`;
+  }
+  redirect(target);
 }

@@ -4,6 +4,8 @@ import { readDirectory } from '@dharma/auth/directory';
 import { ZRole } from '@dharma/auth/rbac';
 import { signAccessToken } from '@dharma/auth/token';
 import { recordEvent } from '@dharma/db/queries/audit';
+import { tenants } from '@dharma/db/schema/index';
+import { eq } from 'drizzle-orm';
 import { actorOf, authedProcedure, publicProcedure, router, tenantProcedure } from '../../trpc/procedures';
 
 const ZDirectoryEntry = z.object({
@@ -31,6 +33,8 @@ export const identityRouter = router({
     .mutation(async ({ ctx, input }) => {
       const user = await ctx.deps.auth.directoryEntry(input.userId);
       if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: 'userId: no active user with this id' });
+      const [[tenant]] = await ctx.deps.readInTenant(user.tenantId, (db) => [db.select({ ssoRequired: tenants.ssoRequired }).from(tenants).where(eq(tenants.id, user.tenantId))]);
+      if (tenant?.ssoRequired) throw new TRPCError({ code: 'FORBIDDEN', message: `${user.tenantName} requires single sign-on: sign in through its identity provider` });
       const ttl = ctx.deps.env.AUTH_TOKEN_TTL_SECONDS;
       const token = await signAccessToken({ sub: user.userId, tid: user.tenantId, email: user.email, name: user.name }, ctx.deps.env.AUTH_SECRET, ttl);
       // The sign-in is an event of the user's tenant, by the user, in a transaction of its own.

@@ -6,6 +6,7 @@ import type { AppRouter } from '@dharma/services/routers/app.router';
 import type { ReactNode } from 'react';
 import { cache } from 'react';
 import { env } from '../../env';
+import { signInternalToken } from '@dharma/auth/token';
 import { readToken } from '../session';
 import { makeQueryClient } from './query-client';
 
@@ -33,6 +34,9 @@ export const getServerClient = cache(async () => client(await readToken()));
 
 /** A client without a token, for the public procedures (development sign-in). */
 export const getPublicClient = () => client(null);
+
+/** The console server itself, for the services' internal sign-in procedures (an OIDC client's secret, SAML logout). */
+export const internalClient = () => client(signInternalToken(env.AUTH_SECRET));
 
 /** Query options for prefetching on the server; the keys match those `useTRPC()` builds in the browser. */
 export const getServerTRPC = cache(async () => createTRPCOptionsProxy<AppRouter>({ client: await getServerClient(), queryClient: getQueryClient }));

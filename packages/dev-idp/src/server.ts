@@ -1,0 +1,166 @@
+/**
+ * The dev IdP server: one node:http server with the OIDC provider under /oidc and the SAML IdP under /saml.
+ *
+ *   npx tsx packages/dev-idp/src/server.ts
+ *
+ * Env: DEV_IDP_HOST (127.0.0.1), DEV_IDP_PORT (4600), DEV_IDP_WEB_ORIGINS (comma-separated, http://localhost:3000),
+ * DEV_IDP_CLIENT_SECRET (dharma-dev-secret), DEV_IDP_FAULTS=true (test-only fault injection).
+ *
+ * Tests: `startDevIdp({...})` runs the same server in-process.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { devKeys } from './keys';
+import { createOidcIdp } from './oidc';
+import { createSamlIdp } from './saml';
+
+export interface StartDevIdpOptions {
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Port (default 4600; 0 picks a free one). URLs always use `localhost`. */
+  port?: number;
+  /** Web app origins allowed as OIDC redirect / SAML ACS targets (default ['http://localhost:3000']). */
+  webOrigins?: string[];
+  /** Secret of the `dharma-console` OIDC client (default 'dharma-dev-secret'). */
+  clientSecret?: string;
+  /** Test-only fault injection in the OIDC provider (default false). */
+  faults?: boolean;
+}
+
+export interface DevIdp {
+  /** http://localhost:<port> */
+  url: string;
+  /** OIDC issuer, http://localhost:<port>/oidc */
+  oidcIssuer: string;
+  /** SAML IdP entity id, http://localhost:<port>/saml/metadata */
+  samlEntityId: string;
+  /** SAML IdP base URL (metadata, sso, slo, idp-init under it), http://localhost:<port>/saml */
+  samlBaseUrl: string;
+  close(): Promise<void>;
+}
+
+export const DEV_OIDC_CLIENT_ID = 'dharma-console';
+export const OTHER_OIDC_CLIENT = { clientId: 'other-app', clientSecret: 'other-secret' } as const;
+
+/** `http://localhost:3000` -> `http://localhost:3000/`: a prefix ending in `/` so that only that origin matches. */
+function originPrefix(origin: string): string {
+  return `${new URL(origin.trim()).origin}/`;
+}
+
+export async function startDevIdp(opts: StartDevIdpOptions = {}): Promise<DevIdp> {
+  const host = opts.host ?? '127.0.0.1';
+  const prefixes = (opts.webOrigins?.length ? opts.webOrigins : ['http://localhost:3000']).map(originPrefix);
+
+  // Listen first so that port 0 works: the issuer and entity id need the actual port.
+  let app = (_req: IncomingMessage, res: ServerResponse): void => {
+    res.writeHead(503).end();
+  };
+  const server: Server = createServer((req, res) => app(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 4600, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+  const oidcIssuer = `${url}/oidc`;
+  const samlBaseUrl = `${url}/saml`;
+  const samlEntityId = `${samlBaseUrl}/metadata`;
+  const keys = devKeys();
+
+  const oidc = createOidcIdp({
+    issuer: oidcIssuer,
+    faults: opts.faults ?? false,
+    signingKey: keys.idp,
+    clients: [
+      {
+        clientId: DEV_OIDC_CLIENT_ID,
+        clientSecret: opts.clientSecret ?? 'dharma-dev-secret',
+        redirectUriPrefixes: prefixes,
+      },
+      // A second client, so tests can obtain a genuine ID token issued to someone else (wrong audience).
+      { ...OTHER_OIDC_CLIENT, redirectUriPrefixes: prefixes },
+    ],
+  });
+  const saml = createSamlIdp({
+    entityId: samlEntityId,
+    baseUrl: samlBaseUrl,
+    key: keys.idp.key,
+    cert: keys.idp.cert,
+    spOriginPrefixes: prefixes,
+  });
+
+  app = (req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    } else if (path === '/oidc' || path.startsWith('/oidc/')) {
+      oidc.handler(req, res);
+    } else if (path === '/saml' || path.startsWith('/saml/')) {
+      saml.handler(req, res);
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    }
+  };
+
+  return {
+    url,
+    oidcIssuer,
+    samlEntityId,
+    samlBaseUrl,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // Keep-alive connections (fetch, browsers) would otherwise hold close() open.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function envList(value: string | undefined): string[] | undefined {
+  const list = value
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return list?.length ? list : undefined;
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const idp = await startDevIdp({
+    host: env.DEV_IDP_HOST || '127.0.0.1',
+    port: env.DEV_IDP_PORT ? Number(env.DEV_IDP_PORT) : 4600,
+    webOrigins: envList(env.DEV_IDP_WEB_ORIGINS),
+    clientSecret: env.DEV_IDP_CLIENT_SECRET || undefined,
+    faults: env.DEV_IDP_FAULTS === 'true',
+  });
+  console.log(
+    `dev-idp: OIDC issuer ${idp.oidcIssuer} (client ${DEV_OIDC_CLIENT_ID}) · SAML metadata ${idp.samlEntityId}` +
+      (env.DEV_IDP_FAULTS === 'true' ? ' · FAULT INJECTION ON' : ''),
+  );
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    idp.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`dev-idp: error while stopping on ${signal}`, err);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+// Run the CLI only when this file is the entry point (not when imported by tests).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    console.error('dev-idp: failed to start', err);
+    process.exit(1);
+  });
+}
