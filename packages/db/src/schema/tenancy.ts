@@ -38,6 +38,8 @@ export const users = pgTable(
   },
   (t) => [
     uniqueIndex('users_tenant_email_key').on(t.tenantId, sql`lower(${t.email})`),
+    // A person's memberships across tenants (the tenant switcher, `auth_directory(email)`).
+    index('users_email_idx').on(sql`lower(${t.email})`),
     uniqueIndex('users_tenant_external_id_key').on(t.tenantId, t.externalId),
     // Target of composite foreign keys: a grant or a token can only point at a user of its own tenant.
     unique('users_tenant_id_key').on(t.tenantId, t.id),
