@@ -9,7 +9,7 @@ import { EmbeddedPostgresError, startEmbeddedPostgres, type TEmbeddedPostgres } 
 import { EnvError, envProblemLine } from '@dharma/db/env';
 import { runMigrations } from '@dharma/db/migrate';
 import { seed } from '@dharma/db/seed/seed';
-import { startDevIdp, type DevIdp } from '@dharma/dev-idp/server';
+import type { DevIdp } from '@dharma/dev-idp/server';
 import { registerDevProviders } from './lib/dev-sso';
 import { inheritedEnv, loadDevEnv, type TDevEnv } from './env';
 import { exposureWarning, isLoopbackHost, isWildcardHost, localUrl } from './exposure';
@@ -130,7 +130,9 @@ async function main() {
   const consoleUrl = isLoopbackHost(env.WEB_HOST) || isWildcardHost(env.WEB_HOST) ? `http://localhost:${env.WEB_PORT}` : localUrl(env.WEB_HOST, env.WEB_PORT);
   const withIdp = env.DEV_IDP === 'true' || env.DEV_IDP === '1';
   try {
-    if (withIdp) devIdp = await startDevIdp({ host: '127.0.0.1', port: env.DEV_IDP_PORT, webOrigins: [consoleUrl], clientSecret: s.idpClient! });
+    // Imported only when it starts: oidc-provider prints a runtime notice when loaded, which must not come before
+    // the launcher's own messages (a bad variable is reported alone).
+    if (withIdp) devIdp = await (await import('@dharma/dev-idp/server')).startDevIdp({ host: '127.0.0.1', port: env.DEV_IDP_PORT, webOrigins: [consoleUrl], clientSecret: s.idpClient! });
   } catch (error) {
     fail(error, `could not start the local identity provider on port ${env.DEV_IDP_PORT} (set DEV_IDP_PORT, or DEV_IDP=false): `);
     return;

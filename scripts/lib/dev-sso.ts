@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { TDb } from '@dharma/db/client';
 import { identityProviders, tenants } from '@dharma/db/schema/index';
 import { devKeys } from '@dharma/dev-idp/keys';
-import { DEV_OIDC_CLIENT_ID } from '@dharma/dev-idp/server';
+import { DEV_OIDC_CLIENT_ID } from '@dharma/dev-idp/clients';
 
 /** The dev IdP's groups, mapped to the system roles the same way in both seeded tenants. */
 export const DEV_GROUP_ROLES = [
@@ -40,7 +40,7 @@ export async function registerDevProviders(db: TDb, o: { idpUrl: string; clientS
     config: { issuer: `${idp}/oidc`, clientId: DEV_OIDC_CLIENT_ID, clientSecret: o.clientSecret, groupsClaim: 'groups' },
     groupRoles: DEV_GROUP_ROLES,
     defaultRoles: [],
-    domains: ['acme.test'],
+    domains: ['acme.test', 'consult.test'],
   });
   const globex = await upsert('globex', {
     kind: 'saml',
@@ -56,7 +56,7 @@ export async function registerDevProviders(db: TDb, o: { idpUrl: string; clientS
     },
     groupRoles: DEV_GROUP_ROLES,
     defaultRoles: [],
-    domains: ['globex.test'],
+    domains: ['globex.test', 'consult.test'],
   });
   return { acme, globex };
 }

@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { devKeys } from './keys';
+import { DEV_OIDC_CLIENT_ID, OTHER_OIDC_CLIENT } from './clients';
 import { createOidcIdp } from './oidc';
 import { createSamlIdp } from './saml';
 
@@ -40,8 +41,7 @@ export interface DevIdp {
   close(): Promise<void>;
 }
 
-export const DEV_OIDC_CLIENT_ID = 'dharma-console';
-export const OTHER_OIDC_CLIENT = { clientId: 'other-app', clientSecret: 'other-secret' } as const;
+export { DEV_OIDC_CLIENT_ID, OTHER_OIDC_CLIENT };
 
 /** `http://localhost:3000` -> `http://localhost:3000/`: a prefix ending in `/` so that only that origin matches. */
 function originPrefix(origin: string): string {
