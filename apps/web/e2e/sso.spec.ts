@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { rpcQuery } from './helpers';
+import { rpcQuery, signIn, uniqueName } from './helpers';
 
 /**
  * Single sign-on in Chromium through the local IdPs (`packages/dev-idp`, started by playwright.config.ts and
@@ -143,5 +143,64 @@ test.describe('SAML', () => {
     const xml = await res.text();
     expect(xml).toContain(`entityID="http://localhost:3100/api/auth/saml/${idpId}/metadata"`);
     expect(xml).toContain(`Location="http://localhost:3100/api/auth/saml/${idpId}/acs"`);
+  });
+});
+
+test.describe('Settings -> Identity providers', () => {
+  test('an admin adds a provider, sees the URLs to paste into the IdP, and is told what is wrong with bad metadata', async ({ page }) => {
+    await signIn(page, 'ada@acme.test');
+    await page.getByTestId('nav-identity-providers').click();
+    await expect(page.getByRole('heading', { name: 'Identity providers' })).toBeVisible();
+    const name = uniqueName('Okta');
+    await page.getByTestId('idp-add').click();
+    await page.getByTestId('idp-kind').selectOption('saml');
+    await page.getByTestId('idp-metadata-xml').fill('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>');
+    await page.getByTestId('idp-metadata-parse').click();
+    await expect(page.getByTestId('idp-metadata-error')).toContainText('must not contain a DOCTYPE');
+    // The dev IdP's own metadata fills the form.
+    await page.getByTestId('idp-metadata-xml').fill(await (await page.request.get(`${IDP}/saml/metadata`)).text());
+    await page.getByTestId('idp-metadata-parse').click();
+    await expect(page.getByTestId('idp-sso-url')).toHaveValue(`${IDP}/saml/sso`);
+    await expect(page.getByTestId('idp-certificate')).toHaveValue(/BEGIN CERTIFICATE/);
+    await page.getByTestId('idp-name').fill(name);
+    await page.getByTestId('idp-group-0').fill('everyone');
+    await page.getByTestId('idp-domains').fill('not a domain');
+    await page.getByTestId('idp-save').click();
+    await expect(page.getByTestId('idp-save-error')).toContainText('must be a domain name');
+    await page.getByTestId('idp-domains').fill('acme.test');
+    await page.getByTestId('idp-save').click();
+    const row = page.getByTestId('idp-row').filter({ hasText: name });
+    await expect(row).toContainText('everyone → viewer');
+    await expect(row.getByTestId('idp-acs')).toHaveText(/^http:\/\/localhost:3100\/api\/auth\/saml\/[0-9a-f-]+\/acs$/);
+    await row.getByTestId('idp-delete').click();
+    await expect(row).toHaveCount(0);
+  });
+
+  test('test connection runs a sign-in, shows the claims and the roles, and leaves the admin signed in as themselves', async ({ page }) => {
+    await signIn(page, 'gina@globex.test');
+    await page.goto('/settings/identity-providers');
+    await page.getByTestId('idp-row').filter({ hasText: 'Globex ADFS' }).getByTestId('idp-test').click();
+    await page.getByTestId('idp-user-val@globex.test').click();
+    await expect(page.getByTestId('idp-test-ok')).toContainText('viewer');
+    await expect(page.getByTestId('idp-test-claims')).toContainText('val@globex.test');
+    await expect(page.getByTestId('idp-test-claims')).toContainText('everyone');
+    await expect(page.getByTestId('user-name')).toHaveText('Gina Admin');
+  });
+});
+
+test.describe('a person in two tenants', () => {
+  test('switches tenant in the header, signing in to the other tenant through its own identity provider', async ({ page }) => {
+    await startSso(page, 'cora@consult.test', 'acme-oidc');
+    await page.getByTestId('idp-user-cora@consult.test').click();
+    await expectSignedIn(page, 'Cora Consultant', 'acme');
+    await page.getByTestId('tenant-switcher').click();
+    await page.getByTestId('switch-to-globex').click();
+    // globex signs in through its SAML IdP: the person picks themselves there, and lands in globex.
+    await page.getByTestId('idp-user-cora@consult.test').click();
+    await expectSignedIn(page, 'Cora Consultant', 'globex');
+    const me = await rpcQuery<TMe>(page.request, 'identity.me');
+    expect(me.tenant.slug).toBe('globex');
+    // Globex's own grants (viewer, from the seed) plus what globex maps her IdP groups to.
+    expect(me.roles).toEqual(['solution_architect', 'viewer']);
   });
 });

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devKeys } from './keys';
 import { buildSamlResponse, encodePostResponse, parseSamlXml, signXml } from './saml';
 import { startDevIdp, type DevIdp } from './server';
+import { Browser } from './testing';
 
 const PORT = Number(process.env.DEV_IDP_TEST_PORT ?? 4690);
 const WEB = 'http://localhost:3000';
@@ -28,59 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await idp?.close();
 });
-
-// -------------------------------------------------------------------------------------------------------------
-// A minimal browser: a cookie jar (name + path) and manual redirects.
-// -------------------------------------------------------------------------------------------------------------
-
-class Browser {
-  private cookies = new Map<string, { name: string; value: string; path: string }>();
-
-  private store(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = '', ...attrs] = line.split(';').map((s) => s.trim());
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
-      let path = '/';
-      let expired = value === '';
-      for (const a of attrs) {
-        const [k = '', v = ''] = a.split('=');
-        if (k.toLowerCase() === 'path') path = v;
-        if (k.toLowerCase() === 'expires' && Date.parse(v) <= Date.now()) expired = true;
-        if (k.toLowerCase() === 'max-age' && Number(v) <= 0) expired = true;
-      }
-      const key = `${name}\n${path}`;
-      if (expired) this.cookies.delete(key);
-      else this.cookies.set(key, { name, value, path });
-    }
-  }
-
-  private header(url: string): string {
-    const { pathname } = new URL(url);
-    return [...this.cookies.values()]
-      .filter((c) => pathname === c.path || pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`))
-      .map((c) => `${c.name}=${c.value}`)
-      .join('; ');
-  }
-
-  async get(url: string): Promise<Response> {
-    const res = await fetch(url, { redirect: 'manual', headers: { cookie: this.header(url) } });
-    this.store(res);
-    return res;
-  }
-
-  async post(url: string, form: Record<string, string>): Promise<Response> {
-    const res = await fetch(url, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { cookie: this.header(url), 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form),
-    });
-    this.store(res);
-    return res;
-  }
-}
 
 function location(res: Response, base: string): string {
   const loc = res.headers.get('location');

@@ -27,4 +27,6 @@ export const DEV_IDP_USERS: DevIdpUser[] = [
   user('gina@globex.test', 'Gina Admin', ['dharma-admins']),
   user('omar@globex.test', 'Omar Architect', ['architects']),
   user('val@globex.test', 'Val Viewer', ['everyone']),
+  // consult.test: a consultant who belongs to both tenants (the console's tenant switcher)
+  user('cora@consult.test', 'Cora Consultant', ['architects']),
 ];

@@ -6,7 +6,8 @@ import { headers } from 'next/headers';
 import { TokenError, verifyAccessToken } from '@dharma/auth/token';
 import { env } from '../env';
 import { toApiError } from './errors';
-import { getPublicClient, internalClient } from './trpc/server';
+import { isTestOf, saveTestResult, TEST_PATH } from './sso-test';
+import { getPublicClient, getServerClient, internalClient } from './trpc/server';
 
 /**
  * The console session (Auth.js v5, JWT strategy, encrypted cookie). Every sign-in ends with a services access token
@@ -94,6 +95,15 @@ function config(providers: NextAuthConfig['providers']): NextAuthConfig {
       /** OIDC: the services verify the ID token and map the person; a refusal goes back to the sign-in page. */
       async signIn({ user, account }) {
         if (!account || account.type !== 'oidc') return true;
+        if (await isTestOf(account.provider)) {
+          // "Test connection": the admin's session verifies the answer; nobody is signed in.
+          try {
+            await saveTestResult(await (await getServerClient()).sso.testSignIn.mutate({ idpId: account.provider, idToken: account.id_token ?? '' }));
+          } catch (error) {
+            await saveTestResult({ ok: false, provider: account.provider, identity: null, roles: [], reason: 'error', message: toApiError(error).message });
+          }
+          return TEST_PATH;
+        }
         try {
           const out = await getPublicClient().sso.oidcSignIn.mutate({ idpId: account.provider, idToken: account.id_token ?? '' });
           const provider = providers.find((p) => typeof p !== 'function' && 'id' in p && p.id === account.provider) as { endSessionUrl?: string | null; clientId?: string } | undefined;

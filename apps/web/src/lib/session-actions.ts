@@ -4,6 +4,7 @@ import { redirect, RedirectType } from 'next/navigation';
 import { authFor, readConsoleSession, SERVICES_TOKEN_PROVIDER, type TSessionIdp } from './auth';
 import { toApiError } from './errors';
 import { safeNextPath } from './session-cookie';
+import { markTest, TEST_PATH } from './sso-test';
 import { getPublicClient, internalClient } from './trpc/server';
 
 const failed = (message: string, next: string) => `/signin?error=${encodeURIComponent(message)}&next=${encodeURIComponent(next)}`;
@@ -36,11 +37,7 @@ export async function devSignInAction(formData: FormData): Promise<void> {
  * Single sign-on through one provider: SAML goes to the IdP with a fresh AuthnRequest (RelayState = where to land);
  * OIDC goes through Auth.js's code flow, with the email as the IdP's login hint.
  */
-export async function ssoSignInAction(formData: FormData): Promise<void> {
-  const idpId = String(formData.get('idpId') ?? '');
-  const kind = String(formData.get('kind') ?? '');
-  const next = safeNextPath(formData.get('next'));
-  const email = String(formData.get('email') ?? '');
+async function startSso(idpId: string, kind: string, next: string, email: string): Promise<never> {
   let url: string;
   try {
     if (kind === 'saml') {
@@ -53,6 +50,43 @@ export async function ssoSignInAction(formData: FormData): Promise<void> {
     redirect(failed(toApiError(error).message, next), RedirectType.replace);
   }
   redirect(url);
+}
+
+export async function ssoSignInAction(formData: FormData): Promise<void> {
+  await startSso(String(formData.get('idpId') ?? ''), String(formData.get('kind') ?? ''), safeNextPath(formData.get('next')), String(formData.get('email') ?? ''));
+}
+
+/** "Test connection" (Settings -> Identity providers): a sign-in whose answer is shown, not turned into a session. */
+export async function testProviderAction(formData: FormData): Promise<void> {
+  const idpId = String(formData.get('idpId') ?? '');
+  await markTest(idpId);
+  await startSso(idpId, String(formData.get('kind') ?? ''), TEST_PATH, '');
+}
+
+/**
+ * The header's tenant switcher: signs in to another tenant of the same person through that tenant's identity
+ * provider (the email as login hint), or with the development sign-in where it is on and the tenant has none.
+ */
+export async function switchTenantAction(formData: FormData): Promise<void> {
+  const tenant = String(formData.get('tenant') ?? '');
+  const userId = String(formData.get('userId') ?? '');
+  const session = await readConsoleSession();
+  let providers: { id: string; kind: string }[] = [];
+  let devSignIn = false;
+  try {
+    ({ providers, devSignIn } = await getPublicClient().sso.discover.query({ tenant }));
+  } catch (error) {
+    redirect(failed(toApiError(error).message, '/blueprints'), RedirectType.replace);
+  }
+  if (providers[0]) await startSso(providers[0].id, providers[0].kind, '/blueprints', session?.email ?? '');
+  if (!devSignIn) redirect(failed(`tenant ${tenant} has no identity provider to sign in through: ask its administrator`, '/blueprints'), RedirectType.replace);
+  let token: string;
+  try {
+    ({ token } = await getPublicClient().identity.devSignIn.mutate({ userId }));
+  } catch (error) {
+    redirect(failed(toApiError(error).message, '/blueprints'), RedirectType.replace);
+  }
+  await startSession(token, null, '/blueprints');
 }
 
 /**

@@ -45,6 +45,8 @@ export const SEED_TENANTS: TSeedTenant[] = [
       { email: 'tara@acme.test', name: 'Tara Technical', roles: ['technical_architect'] },
       { email: 'pia@acme.test', name: 'Pia Manager', roles: ['project_manager'] },
       { email: 'vic@acme.test', name: 'Vic Viewer', roles: ['viewer'] },
+      // A consultant who works for both tenants: one person, two memberships (the header's tenant switcher).
+      { email: 'cora@consult.test', name: 'Cora Consultant', roles: ['solution_architect'] },
     ],
     projects: [
       { slug: 'storefront', name: 'Storefront', description: 'Customer-facing web shop', primaryCloud: 'aws', owner: 'sam@acme.test' },
@@ -86,6 +88,7 @@ export const SEED_TENANTS: TSeedTenant[] = [
       { email: 'gina@globex.test', name: 'Gina Admin', roles: ['admin'] },
       { email: 'omar@globex.test', name: 'Omar Architect', roles: ['solution_architect'] },
       { email: 'val@globex.test', name: 'Val Viewer', roles: ['viewer'] },
+      { email: 'cora@consult.test', name: 'Cora Consultant', roles: ['viewer'] },
     ],
     projects: [
       { slug: 'orders', name: 'Orders', description: 'Order capture and fulfilment services', primaryCloud: 'gcp', owner: 'omar@globex.test' },

@@ -43,6 +43,17 @@ export const identityRouter = router({
       return { token, expiresAt: new Date(Date.now() + ttl * 1000).toISOString(), user };
     }),
 
+  /**
+   * The tenants you belong to (active memberships of your email), for the header's switcher, with how each is
+   * entered: through its identity provider, or the development sign-in where it is on and the tenant has none.
+   */
+  memberships: tenantProcedure
+    .output(z.array(z.object({ tenantId: z.string(), tenantSlug: z.string(), tenantName: z.string(), userId: z.string(), current: z.boolean() })))
+    .query(async ({ ctx }) => {
+      const all = await readDirectory(ctx.deps.db.db, ctx.user.email);
+      return all.map((m) => ({ tenantId: m.tenantId, tenantSlug: m.tenantSlug, tenantName: m.tenantName, userId: m.userId, current: m.tenantId === ctx.tenant.id }));
+    }),
+
   /** Who the bearer says you are (a session or an API token), before your tenant is consulted. */
   whoami: authedProcedure
     .output(z.object({ id: z.string(), tenantId: z.string(), via: z.enum(['session', 'token']) }))

@@ -5,8 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spEndpoints } from '@dharma/auth/sso/saml';
 import { createDb } from '@dharma/db/client';
 import { devKeys } from '@dharma/dev-idp/keys';
-import { buildSamlResponse, encodePostResponse, type BuildSamlResponseOptions } from '@dharma/dev-idp/saml';
-import { anonymousCaller, callerFor, makeDeps, scratchTenant, testEnv } from '../../testing/harness';
+import { buildSamlResponse, encodePostResponse, idpMetadata, type BuildSamlResponseOptions } from '@dharma/dev-idp/saml';
+import { DEV_OIDC_CLIENT_ID, OTHER_OIDC_CLIENT, startDevIdp } from '@dharma/dev-idp/server';
+import { devIdToken } from '@dharma/dev-idp/testing';
+import { signInternalToken } from '@dharma/auth/token';
+import { anonymousCaller, callerFor, makeDeps, memberWith, scratchTenant, testEnv } from '../../testing/harness';
 
 /**
  * SAML sign-in through the services (`sso.samlStart`, `sso.samlSignIn`), with responses built and signed by the dev
@@ -188,5 +191,114 @@ describe('SAML sign-in', () => {
     expect(await bad(anon().sso.samlSignIn({ idpId: 'not-a-uuid', samlResponse: 'AAAA' }))).toMatch(/^BAD_REQUEST .*idpId/s);
     expect(await bad(anon().sso.samlStart({ idpId: '00000000-0000-4000-8000-000000000000', relayState: '/' }))).toMatch(/^NOT_FOUND idpId/);
     expect(await bad(signIn(idpA, 'not xml at all'))).toMatch(/^UNAUTHORIZED/);
+  });
+});
+
+describe('OIDC sign-in: the services verify the ID token Auth.js received', () => {
+  const PORT = 4691;
+  const CALLBACK_PREFIX = 'http://localhost:3000/api/auth/callback/';
+  let idp: Awaited<ReturnType<typeof startDevIdp>>;
+  let oidcA: string;
+  beforeAll(async () => {
+    idp = await startDevIdp({ port: PORT, webOrigins: ['http://localhost:3000'], clientSecret: 'oidc-test-secret' });
+    oidcA = (
+      await (await callerFor(deps, acme.admin)).sso.save({
+        kind: 'oidc',
+        name: 'Acme OIDC',
+        config: { issuer: idp.oidcIssuer, clientId: DEV_OIDC_CLIENT_ID, clientSecret: 'oidc-test-secret' },
+        groupRoles: [{ group: 'tech-architects', role: 'technical_architect' }],
+        defaultRoles: ['viewer'],
+        domains: [],
+      })
+    ).id;
+  });
+  afterAll(() => idp?.close());
+
+  const anon = () => anonymousCaller(deps).sso;
+  const idToken = (clientId: string, secret: string, email = 'tara@acme.test') => devIdToken({ issuer: idp.oidcIssuer, clientId, clientSecret: secret, redirectUri: `${CALLBACK_PREFIX}${oidcA}`, email });
+
+  it("a token for this provider's client signs in with the mapped roles", async () => {
+    const out = await anon().oidcSignIn({ idpId: oidcA, idToken: await idToken(DEV_OIDC_CLIENT_ID, 'oidc-test-secret') });
+    expect(out.user).toMatchObject({ email: 'tara@acme.test', tenantId: acme.tenantId, name: 'Tara Technical' });
+    expect((await anonymousCaller(deps, `Bearer ${out.token}`).identity.me()).roles).toEqual(['technical_architect']);
+  });
+
+  it('an ID token issued to another client is refused, and so is one changed after signing', async () => {
+    const other = await idToken(OTHER_OIDC_CLIENT.clientId, OTHER_OIDC_CLIENT.clientSecret, 'vic@acme.test');
+    expect(await refusal(anon().oidcSignIn({ idpId: oidcA, idToken: other }))).toBe('UNAUTHORIZED: audience');
+    const good = await idToken(DEV_OIDC_CLIENT_ID, 'oidc-test-secret', 'vic@acme.test');
+    const [h, p, sig] = good.split('.');
+    const forged = JSON.parse(Buffer.from(p!, 'base64url').toString()) as Record<string, unknown>;
+    forged.groups = ['dharma-admins', 'tech-architects'];
+    expect(await refusal(anon().oidcSignIn({ idpId: oidcA, idToken: `${h}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${sig}` }))).toBe('UNAUTHORIZED: signature');
+    expect(await usersNamed(acme.tenantId, 'vic@acme.test')).toBe(0);
+  });
+
+  it("the client secret is handed only to the console server, and never listed", async () => {
+    expect(await refusal(anon().oidcClient({ idpId: oidcA }))).toMatch(/^UNAUTHORIZED/);
+    const console = anonymousCaller(deps, `Bearer ${signInternalToken(deps.env.AUTH_SECRET)}`);
+    expect(await console.sso.oidcClient({ idpId: oidcA })).toMatchObject({ clientId: DEV_OIDC_CLIENT_ID, clientSecret: 'oidc-test-secret', issuer: idp.oidcIssuer });
+    const listed = JSON.stringify(await (await callerFor(deps, acme.admin)).sso.list());
+    expect(listed).toContain('"clientSecretSet":true');
+    expect(listed).not.toContain('oidc-test-secret');
+  });
+
+  it('an unreachable provider answers 503 (retry), not a refusal', async () => {
+    const down = (
+      await (await callerFor(deps, acme.admin)).sso.save({ kind: 'oidc', name: 'Down', config: { issuer: 'http://127.0.0.1:9', clientId: 'x', clientSecret: 'y' }, groupRoles: [], defaultRoles: ['viewer'], domains: [] })
+    ).id;
+    expect(await refusal(anon().oidcSignIn({ idpId: down, idToken: 'a.b.c' }))).toMatch(/^SERVICE_UNAVAILABLE: .*could not be reached/);
+  });
+});
+
+describe('Settings -> Identity providers: who may, and bad input', () => {
+  const bad = (p: Promise<unknown>) => p.then(() => 'OK', (e: unknown) => (e instanceof TRPCError ? `${e.code} ${e.message}` : String(e)));
+  const count = (tenantId: string) => owner(async (db) => Number((await db.execute<{ n: number }>(sql`select count(*)::int as n from identity_providers where tenant_id = ${tenantId}`))[0]!.n));
+
+  it('only holders of tenant:update manage providers; a viewer is told which permission is missing', async () => {
+    const viewer = await callerFor(deps, await memberWith(acme, ['viewer'], 'idp-viewer'));
+    expect(await bad(viewer.sso.list())).toMatch(/^FORBIDDEN missing permission tenant:read/);
+    expect(await bad(viewer.sso.save({ kind: 'oidc', name: 'x', config: {}, groupRoles: [], defaultRoles: [], domains: [] }))).toMatch(/^FORBIDDEN missing permission tenant:update/);
+  });
+
+  it("another tenant's admin can neither see, change nor delete a provider, by list or by id", async () => {
+    const otherAdmin = await callerFor(deps, other.admin);
+    expect((await otherAdmin.sso.list()).providers.map((p) => p.id)).not.toContain(idpA);
+    expect(await bad(otherAdmin.sso.delete({ id: idpA }))).toMatch(/^NOT_FOUND/);
+    expect(await bad(otherAdmin.sso.save({ id: idpA, kind: 'saml', name: 'hijack', config: samlConfig(keys.other.cert), groupRoles: [], defaultRoles: ['admin'], domains: [] }))).toMatch(/^NOT_FOUND/);
+    expect((await (await callerFor(deps, acme.admin)).sso.list()).providers.find((p) => p.id === idpA)?.name).toBe('Acme SAML');
+  });
+
+  it('a bad setting names its field, and nothing is written', async () => {
+    const admin = await callerFor(deps, acme.admin);
+    const before = await count(acme.tenantId);
+    const base = { kind: 'oidc' as const, name: 'Bad', groupRoles: [], defaultRoles: [], domains: [] };
+    expect(await bad(admin.sso.save({ ...base, config: { issuer: 'not a url', clientId: 'c', clientSecret: 's' } }))).toMatch(/^BAD_REQUEST config\.issuer: must be an http\(s\) URL/);
+    expect(await bad(admin.sso.save({ ...base, config: { issuer: 'https://idp.example', clientId: 'c' } }))).toMatch(/^BAD_REQUEST config\.clientSecret: /);
+    expect(await bad(admin.sso.save({ ...base, kind: 'saml', config: { ...samlConfig(keys.idp.cert), certificates: ['not a certificate'] } }))).toMatch(/^BAD_REQUEST config\.certificates\.0: must be an X\.509 certificate/);
+    expect(await bad(admin.sso.save({ ...base, config: { issuer: 'https://idp.example', clientId: 'c', clientSecret: 's' }, groupRoles: [{ group: 'g', role: 'no-such-role' }] }))).toMatch(/^BAD_REQUEST no role "no-such-role"/);
+    expect(await bad(admin.sso.save({ ...base, config: { issuer: 'https://idp.example', clientId: 'c', clientSecret: 's' }, domains: ['not a domain'] }))).toMatch(/^BAD_REQUEST .*domains.*must be a domain name/s);
+    expect(await bad(admin.sso.save({ ...base, name: 'Acme SAML', kind: 'saml', config: samlConfig(keys.idp.cert) }))).toMatch(/^CONFLICT an identity provider named "Acme SAML" already exists/);
+    expect(await count(acme.tenantId)).toBe(before);
+  });
+
+  it('metadata XML: read when good; refused with the reason when malformed, huge, or carrying an external entity', async () => {
+    const admin = await callerFor(deps, acme.admin);
+    const good = idpMetadata({ entityId: IDP_ENTITY, baseUrl: 'http://localhost:4690/saml', cert: keys.idp.cert });
+    expect(await admin.sso.parseMetadata({ xml: good })).toMatchObject({ entityId: IDP_ENTITY, ssoUrl: 'http://localhost:4690/saml/sso', sloUrl: 'http://localhost:4690/saml/slo' });
+    expect(await bad(admin.sso.parseMetadata({ xml: '<EntityDescriptor><unclosed>' }))).toMatch(/^BAD_REQUEST xml: the metadata is not well-formed XML/);
+    expect(await bad(admin.sso.parseMetadata({ xml: `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><x>&xxe;</x>` }))).toMatch(/^BAD_REQUEST xml: the metadata must not contain a DOCTYPE/);
+    expect(await bad(admin.sso.parseMetadata({ xml: `<x>${'a'.repeat(600 * 1024)}</x>` }))).toMatch(/^BAD_REQUEST .*xml.*larger than 512 KiB/s);
+    expect(await bad(admin.sso.parseMetadata({ xml: '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"/>' }))).toMatch(/^BAD_REQUEST xml: the metadata is not an identity provider metadata document/);
+  });
+
+  it('SSO required: refused without an enabled provider; once on, the development sign-in is refused for the tenant', async () => {
+    const lone = await scratchTenant('sso-required');
+    expect(await bad((await callerFor(deps, lone.admin)).sso.setSsoRequired({ ssoRequired: true }))).toMatch(/^BAD_REQUEST add and enable an identity provider first/);
+    const admin = await callerFor(deps, other.admin);
+    await admin.sso.setSsoRequired({ ssoRequired: true });
+    expect(await bad(anon().identity.devSignIn({ userId: other.admin.userId }))).toMatch(/^FORBIDDEN .*requires single sign-on/);
+    await admin.sso.setSsoRequired({ ssoRequired: false });
+    expect((await anon().identity.devSignIn({ userId: other.admin.userId })).user.userId).toBe(other.admin.userId);
   });
 });

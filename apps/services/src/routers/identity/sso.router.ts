@@ -10,10 +10,11 @@ import { signAccessToken, verifyInternalToken } from '@dharma/auth/token';
 import type { TAuditActor } from '@dharma/db/audit-context';
 import { DomainError } from '@dharma/db/errors';
 import { deleteIdentityProvider, listIdentityProviders, recordFailedSignIn, saveIdentityProvider, setSsoRequired, signInThroughProvider, ssoState } from '@dharma/db/queries/sso';
+import { recordEvent } from '@dharma/db/queries/audit';
 import { accessTags } from '../../trpc/auth';
 import type { TContext } from '../../trpc/context';
 import { permission, publicProcedure, router } from '../../trpc/procedures';
-import { ZDeleteProviderInput, ZDiscoverInput, ZMetadataInput, ZOidcSignInInput, ZProviderIdInput, ZSamlLogoutCompleteInput, ZSamlLogoutInput, ZSamlSignInInput, ZSamlStartInput, ZSaveProviderInput, ZSignInResult, ZSsoRequiredInput } from './sso.schema';
+import { ZTestSignInInput, ZDeleteProviderInput, ZDiscoverInput, ZMetadataInput, ZOidcSignInInput, ZProviderIdInput, ZSamlLogoutCompleteInput, ZSamlLogoutInput, ZSamlSignInInput, ZSamlStartInput, ZSaveProviderInput, ZSignInResult, ZSsoRequiredInput } from './sso.schema';
 
 /** Only the console's server: it proves itself with a one-minute token signed with the shared secret. */
 const internalProcedure = publicProcedure.use(({ ctx, next }) => {
@@ -223,6 +224,40 @@ export const ssoRouter = router({
     .mutation(async ({ ctx, input }) => {
       await ctx.tx((tx) => setSsoRequired(tx, { tenantId: ctx.tenant.id, required: input.ssoRequired }));
       return { ssoRequired: input.ssoRequired };
+    }),
+
+  /**
+   * "Test connection": an admin's own sign-in through a provider of their tenant, verified exactly as a sign-in is,
+   * but nobody is signed in, created or changed: the claims received and the roles they would map to, or the reason
+   * for the refusal. One `identity_provider.test` event.
+   */
+  testSignIn: permission('tenant', 'update')
+    .input(ZTestSignInInput)
+    .output(
+      z.object({
+        ok: z.boolean(),
+        provider: z.string(),
+        identity: z.object({ subject: z.string(), email: z.string(), name: z.string(), groups: z.array(z.string()) }).nullable(),
+        roles: z.array(z.string()),
+        reason: z.string().nullable(),
+        message: z.string().nullable(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const idp = await providerOrThrow(ctx, input.idpId);
+      if (idp.tenantId !== ctx.tenant.id) throw new TRPCError({ code: 'NOT_FOUND', message: 'idpId: no enabled identity provider with this id' });
+      let identity: TAssertedIdentity | null = null;
+      let result: { roles: string[]; reason: string | null; message: string | null };
+      try {
+        if (idp.kind === 'oidc') identity = await verifyIdToken(settingsOf(ZOidcConfig, idp), input.idToken ?? '');
+        else identity = (await samlValidateResponse(settingsOf(ZSamlConfig, idp), spEndpoints(ctx.deps.env.CONSOLE_URL, idp.id), samlStore(ctx, idp), input.samlResponse ?? '')).identity;
+        result = { roles: mapIdentity(idp, identity).roles, reason: null, message: null };
+      } catch (error) {
+        if (!(error instanceof SsoRefusal)) throw error;
+        result = { roles: [], reason: error.reason, message: error.message };
+      }
+      await ctx.tx((tx) => recordEvent(tx, { action: 'identity_provider.test', targetType: 'identity_provider', targetId: idp.id, after: { ok: result.reason === null, reason: result.reason, email: identity?.email ?? null, roles: result.roles } }));
+      return { ok: result.reason === null, provider: idp.name, identity, ...result };
     }),
 
   /** An IdP's metadata XML (pasted or uploaded) to the SAML settings it carries; refused with the reason. */

@@ -19,6 +19,9 @@ export const ZSamlSignInInput = z.object({
   idpId: ZUuid,
   samlResponse: z.string().min(1, { error: 'is required' }).max(1_000_000, { error: 'is larger than 1 MB' }).regex(/^[A-Za-z0-9+/=\s]+$/, { error: 'must be base64' }),
 });
+export const ZTestSignInInput = z
+  .object({ idpId: ZUuid, idToken: ZOidcSignInInput.shape.idToken.optional(), samlResponse: ZSamlSignInInput.shape.samlResponse.optional() })
+  .refine((v) => v.idToken !== undefined || v.samlResponse !== undefined, { error: 'give the ID token (OIDC) or the SAMLResponse (SAML)', path: ['idToken'] });
 export const ZSamlSession = z.object({ nameId: z.string().min(1).max(1000), nameIdFormat: z.string().max(300).nullable(), sessionIndex: z.string().max(300).nullable() });
 export const ZSamlLogoutInput = z.object({ idpId: ZUuid, session: ZSamlSession, relayState: ZRelayState });
 export const ZSamlLogoutCompleteInput = z.object({ idpId: ZUuid, query: z.string().min(1, { error: 'is required' }).max(100_000) });

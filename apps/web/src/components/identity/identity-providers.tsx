@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { OIDC_PRESETS } from '@dharma/auth/sso/presets';
 import { useTRPC } from '../../lib/trpc/client';
 import { toApiError } from '../../lib/errors';
+import { testProviderAction } from '../../lib/session-actions';
 import { ErrorState, SkeletonRows } from '../ui/states';
 
 type TKind = 'oidc' | 'saml';
@@ -190,9 +191,13 @@ export function IdentityProviders() {
               <span className="muted" style={{ minWidth: 150 }}>
                 Test the connection
               </span>
-              <a className="btn btn-sm" href={`/signin?test=${p.id}`} target="_blank" rel="noreferrer" data-testid="idp-test">
-                Sign in through {p.name}
-              </a>
+              <form action={testProviderAction}>
+                <input type="hidden" name="idpId" value={p.id} />
+                <input type="hidden" name="kind" value={p.kind} />
+                <button type="submit" className="btn btn-sm" disabled={!p.enabled} data-testid="idp-test">
+                  Sign in through {p.name} and show the claims
+                </button>
+              </form>
             </div>
           </div>
         </div>

@@ -6,7 +6,7 @@ import { useNav } from './shell-frame';
 const LINKS = [
   { section: 'Design', items: [{ href: '/blueprints', label: 'Blueprints' }] },
   { section: 'Operate', items: [{ href: '/system', label: 'System' }] },
-  { section: 'Govern', items: [{ href: '/audit', label: 'Audit log' }, { href: '/settings/tokens', label: 'API tokens' }, { href: '/settings/identity-providers', label: 'Identity providers' }] },
+  { section: 'Govern', items: [{ href: '/audit', label: 'Audit log' }, { href: '/settings/users', label: 'Users & roles' }, { href: '/settings/tokens', label: 'API tokens' }, { href: '/settings/identity-providers', label: 'Identity providers' }] },
 ];
 
 export function Sidebar() {

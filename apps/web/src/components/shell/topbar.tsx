@@ -3,13 +3,14 @@ import { signOutAction } from '../../lib/session-actions';
 import { RoleList } from '../ui/badges';
 import type { TSessionUser } from './session-context';
 import { NavToggle } from './shell-frame';
+import { TenantSwitcher } from './tenant-switcher';
 
 export function TopBar({ user }: { user: TSessionUser }) {
   return (
     <header className="topbar">
       <div className="row muted small topbar-tenant">
         <NavToggle />
-        <span className="hide-narrow">Tenant</span> <span className="badge mono" data-testid="tenant-slug">{user.tenant.slug}</span>
+        <span className="hide-narrow">Tenant</span> <TenantSwitcher slug={user.tenant.slug} />
       </div>
       <div className="topbar-user">
         <span className="hide-narrow">
