@@ -63,7 +63,11 @@ export function createScript(g: { json: string; hash: string; components: number
 }
 
 /** The same rows written as the services write them: one message, the tenant setting and one call of blueprint_create. */
-export function createFunctionScript(g: { json: string; hash: string; components: number; relations: number }): string {
+export function createFunctionScript(g: { json: string; hash: string; components: number; relations: number }, o: { audit?: boolean } = {}): string {
+  if (o.audit === false) {
+    // The bench's copy of blueprint_create without its audit event (and so without an actor to set).
+    return `SELECT set_config('app.tenant_id', ':tenant', true) \\; SELECT * FROM bench_blueprint_create_no_audit(':tenant', ':project', 'pgbench ' || gen_random_uuid(), '', 'aws', ':author', ${q(g.json)}::jsonb, ${q(g.hash)}, ${g.components}, ${g.relations}, 'Initial version', NULL);\n`;
+  }
   return `SELECT set_config('app.tenant_id', ':tenant', true) \\; ${AUDIT} \\; SELECT * FROM blueprint_create(':tenant', ':project', 'pgbench ' || gen_random_uuid(), '', 'aws', ':author', ${q(g.json)}::jsonb, ${q(g.hash)}, ${g.components}, ${g.relations}, 'Initial version', NULL);\n`;
 }
 

@@ -2,7 +2,6 @@ import { readFileSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readDirectory } from '@dharma/auth/directory';
 import { signAccessToken } from '@dharma/auth/token';
 import { createDb } from '@dharma/db/client';
 import { createScratchTenant } from '@dharma/db/testing';
@@ -40,12 +39,7 @@ const ports = { bare: 4299, bareSameBody: 4297, express: 4298, cached: 4201, unc
 // The load runner's services environment (dev sign-in, pool size 20), with the cache switched per target.
 const servicesEnv = (port: number, cache: boolean): Record<string, string> => ({ ...runnerServicesEnv(env, port), CACHE_ENABLED: String(cache) });
 
-const db = createDb({ url: env.DATABASE_URL, max: 1 });
-const user = (await readDirectory(db.db)).find((u) => u.email === 'ada@acme.test');
-if (!user) throw new Error('seeded user ada@acme.test not found: run npm run db:seed');
-const token = await signAccessToken({ sub: user.userId, tid: user.tenantId, email: user.email, name: user.name }, env.AUTH_SECRET, 3600);
-await db.close();
-// Writes go to a throw-away tenant so they do not crowd the sample data.
+// Reads and writes go to a throw-away tenant of the bench's own, never the seeded acme and globex.
 const scratch = await createScratchTenant(env.DATABASE_OWNER_URL, 'bench');
 const writerToken = await signAccessToken({ sub: scratch.userId, tid: scratch.tenantId, email: scratch.email, name: scratch.name }, env.AUTH_SECRET, 3600);
 
@@ -66,22 +60,46 @@ async function analyze(): Promise<void> {
     await owner.close();
   }
 }
+/** A create's tps with and without its audit event, per round. */
+const auditCompare: { withEvent: TPgbenchResult; withoutEvent: TPgbenchResult }[] = [];
+/** Installs `bench_blueprint_create_no_audit` (blueprint_create minus its audit_record call) for `run`, then drops it. */
+async function withoutAuditFunction(run: () => Promise<void>): Promise<void> {
+  const owner = createDb({ url: env.DATABASE_OWNER_URL, max: 1 });
+  try {
+    const [fn] = await owner.sql.unsafe<{ def: string }[]>(`select pg_get_functiondef(p.oid) as def from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public' and p.proname = 'blueprint_create'`);
+    if (!fn) throw new Error('bench: blueprint_create not found: run npm run db:migrate');
+    const copy = fn.def.replace(/PERFORM audit_record\('blueprint\.create'[\s\S]*?\);\n/, '').replace('FUNCTION public.blueprint_create(', 'FUNCTION public.bench_blueprint_create_no_audit(');
+    if (copy.includes('audit_record') || !copy.includes('bench_blueprint_create_no_audit')) throw new Error('bench: could not make blueprint_create without its audit event: its definition changed');
+    await owner.sql.unsafe(copy);
+    await owner.sql.unsafe('grant execute on function bench_blueprint_create_no_audit to app_user');
+    await run();
+  } finally {
+    await owner.sql.unsafe('drop function if exists bench_blueprint_create_no_audit').catch(() => {});
+    await owner.close();
+  }
+}
 /** Each write with the database's ceiling for the same rows, measured just before it. */
 const writes: { measurement: TMeasurement; ceiling: TPgbenchResult[] }[] = [];
 /** The graph writes send: the load scenarios' (three components), with a counter so every save changes it. */
 const writeGraph = (version: number) => JSON.parse(JSON.stringify(loadScenarioFile().data.graph).replaceAll('"$instanceType"', JSON.stringify(`m5.${version}xlarge`))) as unknown;
 try {
-  const headers = { authorization: `Bearer ${token}` };
-  const list = await fetch(`http://127.0.0.1:${ports.cached}/trpc/blueprints.list?input=${encodeURIComponent(JSON.stringify({ search: 'Three-tier web app' }))}`, { headers });
-  const id = ((await list.json()) as { result: { data: { items: { id: string }[] } } }).result.data.items[0]?.id;
-  if (!id) throw new Error('seeded blueprint "Three-tier web app" not found');
+  // Every read as the scratch tenant's admin: permissions resolved per request from the database (cached), as for
+  // any caller.
+  const headers = { authorization: `Bearer ${writerToken}` };
+  const created = await fetch(`http://127.0.0.1:${ports.cached}/trpc/blueprints.create`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ projectId: scratch.projectId, name: 'Bench web app', description: 'read by the bench', cloud: 'aws', graph: writeGraph(1) }),
+  });
+  const id = ((await created.json()) as { result?: { data: { id: string } } }).result?.data.id;
+  if (!id) throw new Error(`bench: could not create the blueprint to read (${created.status})`);
   const byId = (port: number) => `http://127.0.0.1:${port}/trpc/blueprints.byId?input=${encodeURIComponent(JSON.stringify({ id }))}`;
   const opts = { connections, seconds, warmupSeconds: Math.min(3, seconds) };
   const bodyFile = resolve(tmpdir(), `dharma-bench-body-${process.pid}.json`);
   const sample = await fetch(byId(ports.cached), { headers });
   writeFileSync(bodyFile, await sample.text());
   procs.push(await startProcess('bare (same body)', 'load/bench/bare-server.ts', [String(ports.bareSameBody), bodyFile], {}, `http://127.0.0.1:${ports.bareSameBody}/`));
-  const listInput = encodeURIComponent(JSON.stringify({ cloud: 'aws', status: 'approved', search: 'web', pageSize: 20 }));
+  const listInput = encodeURIComponent(JSON.stringify({ cloud: 'aws', status: 'draft', search: 'web', pageSize: 20 }));
   let n = 0;
   const reads: { name: string; url: string; headers?: Record<string, string> }[] = [
     { name: 'bare node:http (ceiling)', url: `http://127.0.0.1:${ports.bare}/` },
@@ -134,6 +152,14 @@ try {
     return r;
   };
   const createCeiling = [await pg('create as 5 statements (BEGIN, set_config, 2 inserts, END)', createScript(g)), await pg('create as one message (set_config + blueprint_create)', createFunctionScript(g))];
+  // What the audit event costs a create: the same function without its audit_record call (a bench-only copy made
+  // from the installed definition), interleaved with the real one in rounds so both see the same drift.
+  await withoutAuditFunction(async () => {
+    for (let round = 0; round < Math.max(rounds, 2); round++) {
+      auditCompare.push({ withEvent: await pg(`create with its audit event, round ${round + 1}`, createFunctionScript(g)), withoutEvent: await pg(`create without an audit event, round ${round + 1}`, createFunctionScript(g, { audit: false })) });
+    }
+  });
+  await analyze();
   // pgbench just put tens of thousands of rows into this one project: refresh the planner's statistics, as autovacuum
   // would within a minute in service, so neither side is measured on plans made for an empty table.
   await analyze();
@@ -185,6 +211,22 @@ const rows = results.map(
   (m) =>
     `| ${m.name} | ${Math.round(m.rps).toLocaleString('en-US')} | ${(m.rps / ceiling).toFixed(3)} | ${range(m.ratioRange)} | ${ms(m.p50)} | ${ms(m.p95)} | ${ms(m.p99)} | ${m.errors + m.non2xx} |`,
 );
+/** The audit event's cost: pgbench tps of a create with it over one without it, per round and pooled. */
+function auditSection(): string[] {
+  if (auditCompare.length === 0) return [];
+  const sum = (k: 'withEvent' | 'withoutEvent') => auditCompare.reduce((a, r) => a + r[k].tps, 0);
+  const ratios = auditCompare.map((r) => r.withEvent.tps / r.withoutEvent.tps);
+  return [
+    `A create with its audit event in the same transaction against the same create without one (blueprint_create, and a bench-only copy of it without the audit_record call), pgbench, ${connections} clients, ${auditCompare.length} interleaved rounds of ${seconds} s. Target: the event costs at most 10% (ratio ≥ 0.90).`,
+    '',
+    '| round | with event (tps) | without (tps) | with / without |',
+    '|---|---|---|---|',
+    ...auditCompare.map((r, i) => `| ${i + 1} | ${Math.round(r.withEvent.tps).toLocaleString('en-US')} | ${Math.round(r.withoutEvent.tps).toLocaleString('en-US')} | ${ratios[i]!.toFixed(3)} |`),
+    `| all | ${Math.round(sum('withEvent')).toLocaleString('en-US')} | ${Math.round(sum('withoutEvent')).toLocaleString('en-US')} | ${(sum('withEvent') / sum('withoutEvent')).toFixed(3)} |`,
+    '',
+  ];
+}
+
 const section = [
   `## ${new Date().toISOString().slice(0, 10)}: reads and writes against bare node:http and an Express + pg baseline`,
   '',
@@ -203,6 +245,7 @@ const section = [
     return `| ${m.name} | ${Math.round(m.rps).toLocaleString('en-US')} | ${c.map((r) => Math.round(r.tps).toLocaleString('en-US')).join(' / ')} | ${(m.rps / best).toFixed(2)} | ${ms(m.p50)} | ${ms(m.p95)} | ${ms(m.p99)} | ${m.errors + m.non2xx} |`;
   }),
   '',
+  ...auditSection(),
 ].join('\n');
 console.log(`\n${section}`);
 if (!values['no-write']) {
