@@ -1,3 +1,4 @@
+import { isTenantWide } from '@dharma/auth/rbac';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LRUCache } from 'lru-cache';
 import type { TPeekParams } from '@dharma/cache/cache';
@@ -123,7 +124,8 @@ export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadS
     if (!access.ok) return false;
     const user = userOf(principal, access);
     const decision = decidePermission(user, route.spec.resource, route.spec.action);
-    if (!('scope' in decision)) return false;
+    // Cached entries are the tenant's: an own- or team-scope reader goes through the procedure, which reads their rows.
+    if (!('scope' in decision) || !isTenantWide(decision.scope)) return false;
     const { scope } = decision;
 
     const requestId = requestIdOf(req);
@@ -163,7 +165,9 @@ export function createFrontCache(deps: TDeps, specs: Record<string, TCachedReadS
     const principal = deps.auth.knownBearer(tokenOf(header));
     const access = principal && deps.auth.knownAccess(principal);
     if (principal && access !== undefined) {
-      if (!access.ok || !('scope' in decidePermission(access, route.spec.resource, route.spec.action))) return false;
+      if (!access.ok) return false;
+      const decision = decidePermission(access, route.spec.resource, route.spec.action);
+      if (!('scope' in decision) || !isTenantWide(decision.scope)) return false;
       const hit = deps.env.CACHE_ENABLED ? deps.cache.peekLocal(peekParams(route, principal.tenantId)) : undefined;
       if (hit) return send(res, route, bodyOf(hit), 'HIT', requestIdOf(req), started);
     }

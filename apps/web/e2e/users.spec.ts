@@ -45,3 +45,27 @@ test.describe('Govern -> Users & roles', () => {
     await expect(row).toHaveCount(0);
   });
 });
+
+test.describe('Govern -> Users & roles: teams', () => {
+  test('an admin creates a team, picks its members and gives it a project', async ({ page }) => {
+    await signIn(page, 'ada@acme.test');
+    await page.goto('/settings/users');
+    const name = uniqueName('Payments');
+    await page.getByTestId('team-name').fill(name);
+    await page.getByTestId('team-create').click();
+    const row = page.getByTestId('team-row').filter({ hasText: name });
+    await expect(row).toContainText('no members');
+    await row.getByTestId('team-members-edit').click();
+    await row.getByTestId('team-member-vic@acme.test').check();
+    await row.getByTestId('team-member-sam@acme.test').check();
+    await row.getByTestId('team-members-save').click();
+    await expect(row).toContainText('Sam Solution, Vic Viewer');
+
+    const select = page.getByTestId('project-team-mobile');
+    const before = await select.inputValue();
+    await select.selectOption({ label: name });
+    await expect(row.getByTestId('team-projects')).toHaveText('Mobile Backend');
+    await select.selectOption(before);
+    await expect(row.getByTestId('team-projects')).toHaveText('no projects');
+  });
+});

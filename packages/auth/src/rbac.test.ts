@@ -29,10 +29,15 @@ describe('allowedScope', () => {
 });
 
 describe('scopeCovers', () => {
-  it('lets own scope touch only the owner\'s records', () => {
-    expect(scopeCovers('own', { userId: 'a', ownerId: 'a' })).toBe(true);
-    expect(scopeCovers('own', { userId: 'a', ownerId: 'b' })).toBe(false);
-    expect(scopeCovers('own', { userId: 'a', ownerId: null })).toBe(false);
-    expect(scopeCovers('tenant', { userId: 'a', ownerId: 'b' })).toBe(true);
+  it('lets own scope touch the owner\'s records, and team scope also those of the holder\'s teams\' projects', () => {
+    const a = { userId: 'a', teamIds: ['t1'] };
+    expect(scopeCovers('own', a, { ownerId: 'a', teamId: null })).toBe(true);
+    expect(scopeCovers('own', a, { ownerId: 'b', teamId: 't1' })).toBe(false);
+    expect(scopeCovers('own', a, { ownerId: null, teamId: null })).toBe(false);
+    expect(scopeCovers('team', a, { ownerId: 'b', teamId: 't1' })).toBe(true);
+    expect(scopeCovers('team', a, { ownerId: 'a', teamId: 't2' })).toBe(true);
+    expect(scopeCovers('team', a, { ownerId: 'b', teamId: 't2' })).toBe(false);
+    expect(scopeCovers('team', a, { ownerId: 'b', teamId: null })).toBe(false);
+    expect(scopeCovers('tenant', a, { ownerId: 'b', teamId: null })).toBe(true);
   });
 });

@@ -22,19 +22,15 @@ export type TScope = (typeof SCOPES)[number];
 
 /**
  * One permission as a custom role lists it or an API token carries it. Scopes a tenant may give: `tenant` (any
- * record of the tenant) and `own` (records the user created), except for `read`, which is tenant-wide (lists are
- * cached per tenant). Team scope is not offered yet: no record belongs to a team until projects do.
+ * record of the tenant), `team` (records of projects that belong to one of the holder's teams, and their own) and
+ * `own` (records the holder created). Reads at `own` or `team` scope see only those rows: lists are filtered, and
+ * a record outside the scope reads as not found.
  */
-export const ZPermission = z
-  .object({
-    resource: z.enum([...RESOURCES, '*'], { error: `must be * or one of ${RESOURCES.join(', ')}` }),
-    action: z.enum(ACTIONS, { error: `must be one of ${ACTIONS.join(', ')}` }),
-    scope: z.enum(['own', 'tenant'], { error: 'must be own or tenant' }),
-  })
-  .refine((p) => p.scope === 'tenant' || (p.action !== 'read' && p.action !== 'manage'), {
-    error: 'read (and manage, which includes it) can only be granted at tenant scope',
-    path: ['scope'],
-  });
+export const ZPermission = z.object({
+  resource: z.enum([...RESOURCES, '*'], { error: `must be * or one of ${RESOURCES.join(', ')}` }),
+  action: z.enum(ACTIONS, { error: `must be one of ${ACTIONS.join(', ')}` }),
+  scope: z.enum(['own', 'team', 'tenant'], { error: 'must be own, team or tenant' }),
+});
 export type TPermission = { resource: TResource | '*'; action: TAction; scope: TScope };
 
 const SCOPE_RANK: Record<TScope, number> = { own: 0, team: 1, tenant: 2, global: 3 };
@@ -123,16 +119,41 @@ export function allowedScope(roles: readonly TRole[], resource: TResource, actio
   return best;
 }
 
-/**
- * The owner a record must have for `scope` to cover it, or null when any record of the tenant is covered: what a
- * write hands the database to enforce under its row lock. Team scope is treated as own until teams own records.
- */
-export function requiredOwner(scope: TScope, userId: string): string | null {
-  return scope === 'tenant' || scope === 'global' ? null : userId;
+/** Who a scope is decided for: the caller and their teams. */
+export interface TScopeHolder {
+  userId: string;
+  teamIds: readonly string[];
 }
 
-/** True when `scope` covers a record owned by `ownerId` for `userId`. */
-export function scopeCovers(scope: TScope, { userId, ownerId }: { userId: string; ownerId: string | null }): boolean {
-  const owner = requiredOwner(scope, userId);
-  return owner === null || owner === ownerId;
+/** What a scope is decided on: who created the record and which team its project belongs to. */
+export interface TScopedRecord {
+  ownerId: string | null;
+  teamId: string | null;
+}
+
+/** True for the scopes that cover every record of the tenant (no row filter, shared cache entries). */
+export const isTenantWide = (scope: TScope) => scope === 'tenant' || scope === 'global';
+
+/**
+ * The rows `scope` lets the holder see or change, as a filter: null for every row of the tenant; otherwise records
+ * they created, and at team scope also those of their teams' projects.
+ */
+export function rowScope(scope: TScope, who: TScopeHolder): { ownerId: string; teamIds: readonly string[] } | null {
+  if (isTenantWide(scope)) return null;
+  return { ownerId: who.userId, teamIds: scope === 'team' ? who.teamIds : [] };
+}
+
+/**
+ * The owner a record must have for `scope` to cover it, or null when the database need not check one: what a write
+ * hands the database to enforce under its row lock. Team scope is checked by the caller (`scopeCovers`) before.
+ */
+export function requiredOwner(scope: TScope, userId: string): string | null {
+  return scope === 'own' ? userId : null;
+}
+
+/** True when `scope` covers `record` for `who`. */
+export function scopeCovers(scope: TScope, who: TScopeHolder, record: TScopedRecord): boolean {
+  const rows = rowScope(scope, who);
+  if (rows === null) return true;
+  return record.ownerId === rows.ownerId || (record.teamId !== null && rows.teamIds.includes(record.teamId));
 }

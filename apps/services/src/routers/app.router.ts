@@ -5,6 +5,7 @@ import { blueprintReads, blueprintsRouter } from './blueprints/blueprints.router
 import { healthRouter } from './health.router';
 import { identityRouter } from './identity/identity.router';
 import { ssoRouter } from './identity/sso.router';
+import { teamsRouter } from './identity/teams.router';
 import { rolesRouter } from './identity/roles.router';
 import { tokensRouter } from './identity/tokens.router';
 import { usersRouter } from './identity/users.router';
@@ -16,6 +17,7 @@ export const appRouter = router({
   health: healthRouter,
   identity: identityRouter,
   sso: ssoRouter,
+  teams: teamsRouter,
   projects: projectsRouter,
   blueprints: blueprintsRouter,
   monitoring: monitoringRouter,

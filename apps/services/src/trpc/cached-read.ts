@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { TAction, TResource } from '@dharma/auth/rbac';
+import { isTenantWide, type TAction, type TResource } from '@dharma/auth/rbac';
 import { permission } from './procedures';
 
 /**
@@ -32,6 +32,9 @@ export const loaderOf = (spec: TCachedReadSpec): TLoad | undefined => loaders.ge
  * cached entry is exactly what tRPC would send and the front layer can answer it byte for byte.
  */
 export function readThrough(spec: TCachedReadSpec, ctx: TReadCtx, path: string, input: unknown, load: TLoad, known?: TKnownEntry): Promise<unknown> {
+  // Cached entries are the tenant's: a caller who may read only their own or their teams' records gets a read of
+  // their rows, straight from the database (the loader applies the scope).
+  if (!isTenantWide(ctx.scope)) return parsedLoad(spec, ctx, input, load)();
   return ctx.cache.read(entryOf(spec, path, input, known), parsedLoad(spec, ctx, input, load));
 }
 

@@ -1,4 +1,5 @@
-import { and, count, desc, eq, ilike, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { QueryBuilder } from 'drizzle-orm/pg-core';
 import type { TBlueprintGraph } from '../blueprint-graph';
 import type { TExecutor } from '../client';
 import { recordEvent } from './audit';
@@ -51,6 +52,8 @@ export interface TListBlueprintsArgs {
   archived?: 'live' | 'archived' | 'all';
   page: number;
   pageSize: number;
+  /** Only these rows (own or team scope): created by `ownerId`, or in a project of one of `teamIds`. */
+  within?: { ownerId: string; teamIds: readonly string[] } | null;
 }
 
 const summaryColumns = {
@@ -128,6 +131,7 @@ export function listBlueprintsQueries(tx: TExecutor, args: TListBlueprintsArgs) 
   const archived = args.archived ?? 'live';
   if (archived === 'live') where.push(isNull(blueprints.archivedAt));
   if (archived === 'archived') where.push(isNotNull(blueprints.archivedAt));
+  if (args.within) where.push(withinScope(args.tenantId, args.within));
   const filter = and(...where);
 
   return [
@@ -352,16 +356,32 @@ export async function setBlueprintArchived(
 }
 
 /** Who created a blueprint, built and not yet run; `toOwner` reads it, or says the blueprint is not there. */
-export function ownerStatement(tx: TExecutor, { tenantId, id }: { tenantId: string; id: string }) {
-  return tx.select({ createdBy: blueprints.createdBy }).from(blueprints).where(and(eq(blueprints.tenantId, tenantId), eq(blueprints.id, id)));
+/** Builds subqueries outside a transaction (they become part of the statement that embeds them). */
+const tx0 = new QueryBuilder();
+
+/** Blueprints created by the holder, or in a project of one of their teams (own scope: no teams). */
+function withinScope(tenantId: string, within: { ownerId: string; teamIds: readonly string[] }): SQL {
+  const own = eq(blueprints.createdBy, within.ownerId);
+  if (within.teamIds.length === 0) return own;
+  const teamProjects = tx0.select({ id: projects.id }).from(projects).where(and(eq(projects.tenantId, tenantId), inArray(projects.teamId, [...within.teamIds])));
+  return or(own, inArray(blueprints.projectId, teamProjects))!;
 }
 
-export function toOwner(rows: readonly { createdBy: string | null }[]): string | null {
+/** Who created a blueprint and which team its project belongs to: what own and team scope decide on. */
+export function ownerStatement(tx: TExecutor, { tenantId, id }: { tenantId: string; id: string }) {
+  return tx
+    .select({ createdBy: blueprints.createdBy, teamId: projects.teamId })
+    .from(blueprints)
+    .leftJoin(projects, and(eq(projects.tenantId, blueprints.tenantId), eq(projects.id, blueprints.projectId)))
+    .where(and(eq(blueprints.tenantId, tenantId), eq(blueprints.id, id)));
+}
+
+export function toOwner(rows: readonly { createdBy: string | null; teamId: string | null }[]): { ownerId: string | null; teamId: string | null } {
   const [row] = rows;
   if (!row) throw notFound('blueprint', 'id');
-  return row.createdBy;
+  return { ownerId: row.createdBy, teamId: row.teamId };
 }
 
-export async function getBlueprintOwner(tx: TExecutor, args: { tenantId: string; id: string }): Promise<string | null> {
+export async function getBlueprintOwner(tx: TExecutor, args: { tenantId: string; id: string }): Promise<{ ownerId: string | null; teamId: string | null }> {
   return toOwner(await ownerStatement(tx, args));
 }

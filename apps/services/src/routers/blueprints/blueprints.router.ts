@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { requiredOwner, scopeCovers } from '@dharma/auth/rbac';
+import { isTenantWide, requiredOwner, rowScope, scopeCovers, type TScope } from '@dharma/auth/rbac';
 import {
   blueprintDetailQuery, blueprintWriteError, createBlueprintStatement, getBlueprintOwner, listBlueprintsQueries, ownerStatement, toOwner, saveVersionStatement, setBlueprintArchived,
   summaryStatement, toBlueprintDetail, toBlueprintList, toCreatedBlueprint, toSavedVersion, toSummaryRow, type TBlueprintListPlace,
@@ -10,9 +10,10 @@ import type { TEntryPatch } from '@dharma/cache/cache';
 import { stableKey } from '@dharma/cache/key';
 import { patchListPage, type TListChange, type TListFilter, type TListPage } from '../../domain/blueprints/list-patch';
 import { toVersion, toVersions, versionStatement, versionsStatement } from '@dharma/db/queries/blueprint-versions';
+import { notFound } from '@dharma/db/errors';
 import type { TTenantTx } from '@dharma/db/tenant';
 import { diffGraphs } from '../../domain/blueprints/diff';
-import { cachedQuery, cachedRead, warmRead } from '../../trpc/cached-read';
+import { cachedQuery, cachedRead, warmRead, type TReadCtx } from '../../trpc/cached-read';
 import { idempotencyKey } from '../../trpc/context';
 import { permission, router } from '../../trpc/procedures';
 import { writeOnce } from '../../trpc/write-once';
@@ -43,13 +44,25 @@ export const blueprintTags = {
   ],
 };
 
-/** Own-scope callers (for example solution architects updating) may only touch what they created. */
-async function assertCovers(tx: TTenantTx, ctx: { tenant: { id: string }; user: { id: string }; scope: Parameters<typeof scopeCovers>[0] }, id: string, action: string) {
-  if (ctx.scope === 'tenant' || ctx.scope === 'global') return;
-  const ownerId = await getBlueprintOwner(tx, { tenantId: ctx.tenant.id, id });
-  if (!scopeCovers(ctx.scope, { userId: ctx.user.id, ownerId })) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: `you may only ${action} blueprints you created` });
+type TScopedCtx = { tenant: { id: string }; user: { id: string; teams: readonly string[] }; scope: TScope };
+const holderOf = (ctx: TScopedCtx) => ({ userId: ctx.user.id, teamIds: ctx.user.teams });
+
+/**
+ * Own- and team-scope callers (for example solution architects updating) may only change what they created, or what
+ * belongs to their teams' projects.
+ */
+async function assertCovers(tx: TTenantTx, ctx: TScopedCtx, id: string, action: string) {
+  if (isTenantWide(ctx.scope)) return;
+  if (!scopeCovers(ctx.scope, holderOf(ctx), await getBlueprintOwner(tx, { tenantId: ctx.tenant.id, id }))) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: `you may only ${action} blueprints you created${ctx.scope === 'team' ? " or your teams' projects hold" : ''}` });
   }
+}
+
+/** Own- and team-scope readers: a blueprint outside their scope reads as not found (its existence is not theirs). */
+async function assertReadable(ctx: TReadCtx, id: string) {
+  if (isTenantWide(ctx.scope)) return;
+  const [rows] = await ctx.read((db) => [ownerStatement(db, { tenantId: ctx.tenant.id, id })]);
+  if (!scopeCovers(ctx.scope, holderOf(ctx), toOwner(rows))) throw notFound('blueprint', 'id');
 }
 
 const ZDiffOutput = z.object({
@@ -131,16 +144,19 @@ export const blueprintReads = {
 
 export const blueprintsRouter = router({
   list: cachedQuery(blueprintReads.list, async (ctx, input) => {
-    const { items, total } = toBlueprintList(await ctx.read((db) => listBlueprintsQueries(db, { tenantId: ctx.tenant.id, ...input })));
+    const within = rowScope(ctx.scope, holderOf(ctx));
+    const { items, total } = toBlueprintList(await ctx.read((db) => listBlueprintsQueries(db, { tenantId: ctx.tenant.id, ...input, within })));
     return { items, total, page: input.page, pageSize: input.pageSize };
   }),
 
   byId: cachedQuery(blueprintReads.byId, async (ctx, input) => {
+    await assertReadable(ctx, input.id);
     const [rows] = await ctx.read((db) => [blueprintDetailQuery(db, { id: input.id })]);
     return toBlueprintDetail(rows);
   }),
 
   versions: cachedQuery(blueprintReads.versions, async (ctx, input) => {
+    await assertReadable(ctx, input.id);
     const tenantId = ctx.tenant.id;
     const [owner, rows] = await ctx.read((db) => [ownerStatement(db, { tenantId, id: input.id }), versionsStatement(db, { tenantId, blueprintId: input.id })]);
     toOwner(owner);
@@ -148,11 +164,13 @@ export const blueprintsRouter = router({
   }),
 
   version: cachedQuery(blueprintReads.version, async (ctx, input) => {
+    await assertReadable(ctx, input.id);
     const [rows] = await ctx.read((db) => [versionStatement(db, { tenantId: ctx.tenant.id, blueprintId: input.id, number: input.number })]);
     return toVersion(rows, input.number);
   }),
 
   diff: cachedQuery(blueprintReads.diff, async (ctx, input) => {
+    await assertReadable(ctx, input.id);
     const tenantId = ctx.tenant.id;
     const [fromRows, toRows] = await ctx.read((db) => [
       versionStatement(db, { tenantId, blueprintId: input.id, number: input.from }),
@@ -196,6 +214,8 @@ export const blueprintsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { id, ...rest } = input;
       const tenantId = ctx.tenant.id;
+      // Own scope is enforced by the database under the row lock (ownerRequired); team scope is checked here first.
+      if (ctx.scope === 'team') await ctx.tx((tx) => assertCovers(tx, ctx, id, 'update'), { readOnly: true });
       const args = { tenantId, blueprintId: id, authorId: ctx.user.id, ownerRequired: requiredOwner(ctx.scope, ctx.user.id), idempotencyKey: idempotencyKey(ctx), ...rest };
       const { saved } = await writeOnce(ctx, {
         // The list row and the whole blueprint come back in the same message, read after the save: list pages and

@@ -76,6 +76,68 @@ describe('permissions: every system role, decided as declared', () => {
   });
 });
 
+describe('own and team scope decide which rows a list returns and which may be changed', () => {
+  it('own sees and changes exactly what they created; team also their teams\' projects; the rest reads as not found', async () => {
+    const admin = await callerFor(deps, acme.admin);
+    // A second project of the tenant (no procedure creates projects yet: written as the owner), held by a team.
+    const owner = createDb({ url: testEnv.DATABASE_OWNER_URL, max: 1 });
+    const [teamProject] = await owner.db.execute<{ id: string }>(sql`insert into projects (tenant_id, slug, name, primary_cloud) values (${acme.tenantId}, ${`team-${Date.now()}`}, 'Team project', 'aws') returning id`);
+    await owner.close();
+    const { id: teamId } = await admin.teams.create({ name: `Payments ${Date.now()}` });
+    await admin.teams.setProjectTeam({ projectId: teamProject!.id, teamId });
+
+    await admin.roles.save({ name: 'own-editor', permissions: [{ resource: 'blueprint', action: 'read', scope: 'own' }, { resource: 'blueprint', action: 'create', scope: 'tenant' }, { resource: 'blueprint', action: 'update', scope: 'own' }] });
+    await admin.roles.save({ name: 'team-editor', permissions: [{ resource: 'blueprint', action: 'read', scope: 'team' }, { resource: 'blueprint', action: 'create', scope: 'tenant' }, { resource: 'blueprint', action: 'update', scope: 'team' }] });
+    const ownUser = await memberWith(acme.admin, ['own-editor'], 'own');
+    const teamUser = await memberWith(acme.admin, ['team-editor'], 'team');
+    const teammate = await memberWith(acme.admin, ['solution_architect'], 'mate');
+    await admin.teams.setMembers({ teamId, userIds: [teamUser.userId, teammate.userId] });
+    const listed = (await admin.teams.list()).find((t) => t.id === teamId);
+    expect(listed?.members.map((m) => m.id).sort()).toEqual([teamUser.userId, teammate.userId].sort());
+    expect(listed?.projects.map((p) => p.id)).toEqual([teamProject!.id]);
+
+    const [ownC, teamC, mateC] = await Promise.all([callerFor(deps, ownUser), callerFor(deps, teamUser), callerFor(deps, teammate)]);
+    const tag = `scope-${Date.now()}`;
+    const mine = await ownC.blueprints.create({ ...create(`${tag} own`), projectId: acme.projectId });
+    await teamC.blueprints.create({ ...create(`${tag} team-user`), projectId: acme.projectId });
+    const inTeam = await mateC.blueprints.create({ ...create(`${tag} teammate`), projectId: teamProject!.id });
+    const elsewhere = await admin.blueprints.create({ ...create(`${tag} admin`), projectId: acme.projectId });
+    const names = async (c: typeof ownC) => (await c.blueprints.list({ search: tag, pageSize: 100 })).items.map((b) => b.name).sort();
+
+    expect(await names(ownC)).toEqual([`${tag} own`]);
+    expect((await ownC.blueprints.list({ search: tag })).total).toBe(1);
+    expect(await names(teamC)).toEqual([`${tag} team-user`, `${tag} teammate`]);
+    expect(await names(admin)).toEqual([`${tag} admin`, `${tag} own`, `${tag} team-user`, `${tag} teammate`]);
+
+    expect((await ownC.blueprints.byId({ id: mine.id })).name).toBe(`${tag} own`);
+    expect(await outcome(ownC.blueprints.byId({ id: elsewhere.id }))).toBe('NOT_FOUND');
+    expect(await outcome(ownC.blueprints.versions({ id: inTeam.id }))).toBe('NOT_FOUND');
+    expect((await teamC.blueprints.byId({ id: inTeam.id })).name).toBe(`${tag} teammate`);
+    expect(await outcome(teamC.blueprints.byId({ id: elsewhere.id }))).toBe('NOT_FOUND');
+    expect(await outcome(teamC.blueprints.diff({ id: elsewhere.id, from: 1, to: 1 }))).toBe('NOT_FOUND');
+
+    const save = (c: typeof ownC, id: string) => c.blueprints.saveVersion({ id, baseVersion: 1, graph: smallGraph('t3.large'), message: 'scoped edit' });
+    expect(await outcome(save(teamC, inTeam.id))).toBe('OK');
+    expect(await outcome(save(teamC, elsewhere.id))).toBe('FORBIDDEN');
+    expect(await outcome(save(ownC, inTeam.id))).toBe('FORBIDDEN');
+    expect(await outcome(save(ownC, mine.id))).toBe('OK');
+
+    // Leaving the team takes effect at the next request.
+    await admin.teams.setMembers({ teamId, userIds: [teammate.userId] });
+    expect(await names(teamC)).toEqual([`${tag} team-user`]);
+    expect(await outcome(teamC.blueprints.byId({ id: inTeam.id }))).toBe('NOT_FOUND');
+  });
+
+  it('teams: bad input names the field; another tenant\'s people and projects are not found', async () => {
+    const admin = await callerFor(deps, acme.admin);
+    const { id: teamId } = await admin.teams.create({ name: `Bad input ${Date.now()}` });
+    expect(await message(admin.teams.create({ name: ' ' }))).toMatch(/^BAD_REQUEST: .*name.*must not be empty/s);
+    expect(await message(admin.teams.setMembers({ teamId, userIds: [other.admin.userId] }))).toBe(`BAD_REQUEST: no user ${other.admin.userId} in this tenant`);
+    expect(await message(admin.teams.setProjectTeam({ projectId: other.projectId, teamId }))).toBe('NOT_FOUND: project not found');
+    expect(await message((await callerFor(deps, other.admin)).teams.setMembers({ teamId, userIds: [] }))).toBe('NOT_FOUND: team not found');
+  });
+});
+
 describe('role changes and disabled users take effect at the next request', () => {
   it('a revoked role stops working at once, a granted one works at once, an expiry ends it', async () => {
     const admin = await callerFor(deps, acme.admin);
@@ -111,7 +173,8 @@ describe('role changes and disabled users take effect at the next request', () =
     expect(await outcome(admin.users.grantRole({ userId: 'not-a-uuid', role: 'viewer' }))).toBe('BAD_REQUEST');
     expect(await outcome(admin.users.grantRole({ userId: other.admin.userId, role: 'viewer' }))).toBe('NOT_FOUND');
     expect(await outcome(admin.roles.save({ name: 'admin', permissions: [{ resource: 'blueprint', action: 'read', scope: 'tenant' }] }))).toBe('BAD_REQUEST');
-    expect(await outcome(admin.roles.save({ name: 'reader', permissions: [{ resource: 'blueprint', action: 'read', scope: 'own' }] }))).toBe('BAD_REQUEST');
+    // Global scope is the platform's, never a tenant's to give.
+    expect(await message(admin.roles.save({ name: 'reader', permissions: [{ resource: 'blueprint', action: 'read', scope: 'global' as 'tenant' }] }))).toMatch(/^BAD_REQUEST: .*scope.*must be own, team or tenant/s);
     expect(await outcome(admin.roles.save({ name: 'Bad Name', permissions: [] }))).toBe('BAD_REQUEST');
     expect(await outcome(admin.tokens.create({ name: 'x', permissions: [{ resource: 'blueprint', action: 'fly' as 'read', scope: 'tenant' }], expiresAt: inAYear() }))).toBe('BAD_REQUEST');
     expect(await outcome(admin.tokens.create({ name: 'x', permissions: [{ resource: 'blueprint', action: 'read', scope: 'tenant' }], expiresAt: '2030-13-01' }))).toBe('BAD_REQUEST');

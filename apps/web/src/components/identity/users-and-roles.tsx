@@ -140,6 +140,8 @@ export function UsersAndRoles() {
         </button>
       </form>
 
+      <Teams people={users.data.filter((u) => u.kind === 'human')} onChange={refresh} />
+
       <div className="page-header">
         <h2>Roles</h2>
         <button type="button" className="btn" onClick={() => setDraft({ name: '', description: '', permissions: [{ resource: 'blueprint', action: 'read', scope: 'tenant' }] })} data-testid="role-add">
@@ -208,6 +210,7 @@ export function UsersAndRoles() {
                 </select>
                 <select value={p.scope} onChange={(e) => update({ scope: e.target.value })} data-testid={`perm-scope-${i}`}>
                   <option value="tenant">any record of the tenant</option>
+                  <option value="team">their teams&apos; projects and their own</option>
                   <option value="own">records they created</option>
                 </select>
                 <button type="button" className="btn btn-sm" onClick={() => setDraft({ ...draft, permissions: draft.permissions.filter((_, j) => j !== i) })}>
@@ -228,6 +231,118 @@ export function UsersAndRoles() {
             </button>
           </div>
         </form>
+      )}
+    </div>
+  );
+}
+
+/** Teams: members and projects. Team scope covers the records of a holder's teams' projects. */
+function Teams({ people, onChange }: { people: { id: string; name: string; email: string }[]; onChange: () => Promise<void> }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const teams = useQuery(trpc.teams.list.queryOptions(undefined, { retry: false }));
+  const projects = useQuery(trpc.projects.list.queryOptions(undefined, { retry: false }));
+  const refresh = async () => {
+    await qc.invalidateQueries({ queryKey: trpc.teams.list.queryKey() });
+    await onChange();
+  };
+  const create = useMutation(trpc.teams.create.mutationOptions({ onSuccess: refresh }));
+  const members = useMutation(trpc.teams.setMembers.mutationOptions({ onSuccess: refresh }));
+  const assign = useMutation(trpc.teams.setProjectTeam.mutationOptions({ onSuccess: refresh }));
+  const [name, setName] = useState('');
+  const [editing, setEditing] = useState<{ teamId: string; userIds: string[] } | null>(null);
+  const failure = [create, members, assign].find((m) => m.isError)?.error;
+  if (teams.isError) return <ErrorState error={teams.error} title="Could not load the teams" />;
+  return (
+    <div className="stack">
+      <div className="page-header">
+        <h2>Teams</h2>
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            create.mutate({ name }, { onSuccess: () => setName('') });
+          }}
+        >
+          <input required value={name} onChange={(e) => setName(e.target.value)} placeholder="Team name" aria-label="Team name" data-testid="team-name" />
+          <button type="submit" className="btn" disabled={create.isPending} data-testid="team-create">
+            Create team
+          </button>
+        </form>
+      </div>
+      {failure && (
+        <div className="alert alert-error" role="alert" data-testid="teams-error">
+          {toApiError(failure).message}
+        </div>
+      )}
+      <div className="card">
+        <table className="table" data-testid="teams-table">
+          <tbody>
+            {(teams.data ?? []).map((t) => (
+              <tr key={t.id} data-testid="team-row">
+                <td>
+                  <strong>{t.name}</strong>
+                </td>
+                <td className="small">
+                  {editing?.teamId === t.id ? (
+                    <div className="stack">
+                      {people.map((p) => (
+                        <label key={p.id} className="row">
+                          <input
+                            type="checkbox"
+                            checked={editing.userIds.includes(p.id)}
+                            onChange={(e) => setEditing({ ...editing, userIds: e.target.checked ? [...editing.userIds, p.id] : editing.userIds.filter((id) => id !== p.id) })}
+                            data-testid={`team-member-${p.email}`}
+                          />
+                          {p.name} <span className="muted">{p.email}</span>
+                        </label>
+                      ))}
+                      <div className="row">
+                        <button type="button" className="btn btn-sm btn-primary" onClick={() => members.mutate(editing, { onSuccess: () => setEditing(null) })} data-testid="team-members-save">
+                          Save members
+                        </button>
+                        <button type="button" className="btn btn-sm" onClick={() => setEditing(null)}>
+                          Cancel
+                        </button>
+                      </div>
+                    </div>
+                  ) : (
+                    <>
+                      {t.members.map((m) => m.name).join(', ') || 'no members'}{' '}
+                      <button type="button" className="btn btn-sm" onClick={() => setEditing({ teamId: t.id, userIds: t.members.map((m) => m.id) })} data-testid="team-members-edit">
+                        Members…
+                      </button>
+                    </>
+                  )}
+                </td>
+                <td className="small" data-testid="team-projects">
+                  {t.projects.map((p) => p.name).join(', ') || 'no projects'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {(projects.data ?? []).length > 0 && (teams.data ?? []).length > 0 && (
+        <div className="card card-body stack">
+          <strong>Projects and their teams</strong>
+          {(projects.data ?? []).map((p) => {
+            const current = teams.data?.find((t) => t.projects.some((x) => x.id === p.id))?.id ?? '';
+            return (
+              <label key={p.id} className="row small">
+                <span style={{ minWidth: 180 }}>{p.name}</span>
+                <select value={current} onChange={(e) => assign.mutate({ projectId: p.id, teamId: e.target.value || null })} data-testid={`project-team-${p.slug}`}>
+                  <option value="">no team</option>
+                  {teams.data?.map((t) => (
+                    <option key={t.id} value={t.id}>
+                      {t.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            );
+          })}
+        </div>
       )}
     </div>
   );
