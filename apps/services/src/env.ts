@@ -4,7 +4,7 @@ import { authEnvShape } from '@dharma/auth/env';
 import { dbEnvShape, parseEnv, ZPostgresUrl } from '@dharma/db/env';
 
 /** Router names, as mounted in routers/app.router.ts (checked there at compile time). */
-export const ROUTER_NAMES = ['health', 'identity', 'sso', 'projects', 'blueprints', 'monitoring', 'users', 'roles', 'tokens', 'audit', 'teams'] as const;
+export const ROUTER_NAMES = ['health', 'identity', 'sso', 'projects', 'blueprints', 'monitoring', 'users', 'roles', 'tokens', 'audit', 'teams', 'platform'] as const;
 
 const ZBool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 
@@ -25,6 +25,8 @@ export const servicesEnvShape = {
    * The console's public URL, as browsers and identity providers reach it: single sign-on's ACS, logout and callback
    * URLs are under it, and a SAML response must be addressed to them.
    */
+  /** The operators' tenant: its admins administer the platform (every tenant: provision, suspend, quotas, offboard). */
+  PLATFORM_TENANT: z.string().trim().min(1).default('platform'),
   CONSOLE_URL: z
     .url({ error: 'must be the console URL, for example https://dharma.example.com' })
     .transform((v) => v.replace(/\/+$/, ''))

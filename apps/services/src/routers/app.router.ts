@@ -6,6 +6,7 @@ import { healthRouter } from './health.router';
 import { identityRouter } from './identity/identity.router';
 import { ssoRouter } from './identity/sso.router';
 import { teamsRouter } from './identity/teams.router';
+import { platformRouter } from './platform/platform.router';
 import { rolesRouter } from './identity/roles.router';
 import { tokensRouter } from './identity/tokens.router';
 import { usersRouter } from './identity/users.router';
@@ -18,6 +19,7 @@ export const appRouter = router({
   identity: identityRouter,
   sso: ssoRouter,
   teams: teamsRouter,
+  platform: platformRouter,
   projects: projectsRouter,
   blueprints: blueprintsRouter,
   monitoring: monitoringRouter,

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readDirectory, type TDirectoryEntry } from '@dharma/auth/directory';
 import { signAccessToken } from '@dharma/auth/token';
+import { createDb, type TDb } from '@dharma/db/client';
 import { parseEnv, ZPostgresUrl } from '@dharma/db/env';
 import { randomUUID } from 'node:crypto';
 import { createMember, createScratchTenant } from '@dharma/db/testing';
@@ -94,4 +95,14 @@ export async function startHttp(deps: TDeps): Promise<{ url: string; close: () =
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Runs `fn` with a one-connection client as the table owner (row-level security does not apply): for checks. */
+export async function asOwner<T>(fn: (db: TDb) => Promise<T>): Promise<T> {
+  const owner = createDb({ url: testEnv.DATABASE_OWNER_URL, max: 1 });
+  try {
+    return await fn(owner.db);
+  } finally {
+    await owner.close();
+  }
 }

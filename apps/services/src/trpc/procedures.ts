@@ -7,7 +7,7 @@ import type { TAccess, TPrincipal } from '@dharma/auth/access';
 import { scopeIn, type TAction, type TPermission, type TResource, type TScope } from '@dharma/auth/rbac';
 import { TokenError } from '@dharma/auth/token';
 import type { TAuditActor } from '@dharma/db/audit-context';
-import { DatabaseBusy, DomainError, isDatabaseUnavailable, pgErrorCode, type TDomainErrorCode } from '@dharma/db/errors';
+import { DatabaseBusy, DomainError, domainErrorFromPg, isDatabaseUnavailable, pgErrorCode, type TDomainErrorCode } from '@dharma/db/errors';
 import type { TDb } from '@dharma/db/client';
 import type { TOneStatement, TTenantTx } from '@dharma/db/tenant';
 import type { TDeps } from '../deps';
@@ -54,7 +54,8 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
   const result = await next();
   let status = 'OK';
   if (!result.ok) {
-    const cause = result.error.cause;
+    // A refusal the database raised for the caller (a DH SQLSTATE: a quota, a conflict) is theirs, whichever write hit it.
+    const cause = result.error.cause instanceof DomainError ? result.error.cause : (domainErrorFromPg(result.error.cause) ?? result.error.cause);
     const down = cause instanceof DomainError ? undefined : unavailable(cause);
     if (cause instanceof DomainError) {
       result.error = new TRPCError({ code: DOMAIN_TO_TRPC[cause.code], message: cause.message, cause });

@@ -107,6 +107,17 @@ export const SEED_TENANTS: TSeedTenant[] = [
       },
     ],
   },
+  {
+    // The operators' tenant (PLATFORM_TENANT): its admins provision, suspend and offboard tenants and set quotas.
+    slug: 'platform',
+    name: 'IaC Dharma platform',
+    dataRegion: 'eu-west-1',
+    tier: 'enterprise',
+    team: 'Operations',
+    users: [{ email: 'olga@platform.test', name: 'Olga Operator', roles: ['admin'] }],
+    projects: [],
+    blueprints: [],
+  },
 ];
 
 /**
@@ -131,7 +142,7 @@ export async function seed(db: TDb, log: (line: string) => void = console.log): 
       await tx.insert(roleGrants).values(t.users.flatMap((u) => u.roles.map((role) => ({ tenantId, userId: userId(u.email), role }))));
       const [team] = await tx.insert(teams).values({ tenantId, name: t.team }).returning({ id: teams.id });
       await tx.insert(teamMembers).values(userRows.map((u) => ({ tenantId, teamId: team!.id, userId: u.id })));
-      const projectRows = await tx
+      const projectRows = t.projects.length === 0 ? [] : await tx
         .insert(projects)
         .values(t.projects.map((p) => ({ tenantId, slug: p.slug, name: p.name, description: p.description, primaryCloud: p.primaryCloud, ownerId: userId(p.owner), teamId: team!.id })))
         .returning({ id: projects.id, slug: projects.slug });

@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { readDirectory } from '@dharma/auth/directory';
-import { ZRole } from '@dharma/auth/rbac';
+import { scopeIn, ZRole } from '@dharma/auth/rbac';
 import { signAccessToken } from '@dharma/auth/token';
 import { recordEvent } from '@dharma/db/queries/audit';
 import { tenants } from '@dharma/db/schema/index';
@@ -71,7 +71,19 @@ export const identityRouter = router({
         teams: z.array(z.string()),
         token: z.object({ id: z.string(), name: z.string() }).nullable(),
         tenant: z.object({ id: z.string(), slug: z.string() }),
+        /** An admin of the platform tenant: the console shows Platform -> Tenants. */
+        platformAdmin: z.boolean(),
       }),
     )
-    .query(({ ctx }) => ({ id: ctx.user.id, email: ctx.user.email, name: ctx.user.name, roles: ctx.user.roles, permissions: ctx.user.permissions, teams: ctx.user.teams, token: ctx.user.token, tenant: ctx.tenant })),
+    .query(({ ctx }) => ({
+      id: ctx.user.id,
+      email: ctx.user.email,
+      name: ctx.user.name,
+      roles: ctx.user.roles,
+      permissions: ctx.user.permissions,
+      teams: ctx.user.teams,
+      token: ctx.user.token,
+      tenant: ctx.tenant,
+      platformAdmin: ctx.tenant.slug === ctx.deps.env.PLATFORM_TENANT && scopeIn(ctx.user.permissions, 'tenant', 'manage') !== null,
+    })),
 });

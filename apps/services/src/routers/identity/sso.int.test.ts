@@ -3,13 +3,12 @@ import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spEndpoints } from '@dharma/auth/sso/saml';
-import { createDb } from '@dharma/db/client';
 import { devKeys } from '@dharma/dev-idp/keys';
 import { buildSamlResponse, encodePostResponse, idpMetadata, type BuildSamlResponseOptions } from '@dharma/dev-idp/saml';
 import { DEV_OIDC_CLIENT_ID, OTHER_OIDC_CLIENT, startDevIdp } from '@dharma/dev-idp/server';
 import { devIdToken } from '@dharma/dev-idp/testing';
 import { signInternalToken } from '@dharma/auth/token';
-import { anonymousCaller, callerFor, makeDeps, memberWith, scratchTenant, testEnv } from '../../testing/harness';
+import { anonymousCaller, callerFor, makeDeps, memberWith, scratchTenant, asOwner } from '../../testing/harness';
 
 /**
  * SAML sign-in through the services (`sso.samlStart`, `sso.samlSignIn`), with responses built and signed by the dev
@@ -78,14 +77,7 @@ function response(idpId: string, email: string, over: Partial<BuildSamlResponseO
 const signIn = (idpId: string, xml: string) => anon().sso.samlSignIn({ idpId, samlResponse: encodePostResponse(xml) });
 const refusal = (p: Promise<unknown>) => p.then(() => 'signed in', (e: unknown) => (e instanceof TRPCError ? `${e.code}: ${(e.cause as { reason?: string } | undefined)?.reason ?? e.message}` : `unexpected: ${String(e)}`));
 
-async function owner<T>(fn: (db: ReturnType<typeof createDb>['db']) => Promise<T>): Promise<T> {
-  const o = createDb({ url: testEnv.DATABASE_OWNER_URL, max: 1 });
-  try {
-    return await fn(o.db);
-  } finally {
-    await o.close();
-  }
-}
+const owner = asOwner;
 const usersNamed = (tenantId: string, email: string) => owner(async (db) => (await db.execute(sql`select id from users where tenant_id = ${tenantId} and lower(email) = lower(${email})`)).length);
 const failures = (tenantId: string) =>
   owner(async (db) => (await db.execute<{ reason: string }>(sql`select after->>'reason' as reason from audit_events where tenant_id = ${tenantId} and action = 'auth.sign_in_failed' order by at, id`)).map((r) => r.reason));

@@ -11,6 +11,8 @@ export interface TSessionUser {
   /** What the roles allow, as the services decide it: the console hides what they would refuse. */
   permissions: TPermissionLike[];
   tenant: { id: string; slug: string };
+  /** An admin of the platform tenant (Platform -> Tenants). */
+  platformAdmin: boolean;
 }
 
 const SessionContext = createContext<TSessionUser | null>(null);

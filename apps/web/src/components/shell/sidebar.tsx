@@ -1,6 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { useSessionUser } from './session-context';
 import { useNav } from './shell-frame';
 
 const LINKS = [
@@ -8,9 +9,12 @@ const LINKS = [
   { section: 'Operate', items: [{ href: '/system', label: 'System' }] },
   { section: 'Govern', items: [{ href: '/audit', label: 'Audit log' }, { href: '/settings/users', label: 'Users & roles' }, { href: '/settings/tokens', label: 'API tokens' }, { href: '/settings/identity-providers', label: 'Identity providers' }] },
 ];
+const PLATFORM = { section: 'Platform', items: [{ href: '/platform', label: 'Tenants' }] };
 
 export function Sidebar() {
   const pathname = usePathname();
+  const user = useSessionUser();
+  const groups = user.platformAdmin ? [...LINKS, PLATFORM] : LINKS;
   const { open, toggle } = useNav();
   return (
     <nav id="main-nav" className="sidebar" aria-label="Main">
@@ -22,7 +26,7 @@ export function Sidebar() {
           </button>
         )}
       </div>
-      {LINKS.map((group) => (
+      {groups.map((group) => (
         <div key={group.section}>
           <div className="nav-section">{group.section}</div>
           {group.items.map((l) => (
