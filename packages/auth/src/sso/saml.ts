@@ -162,6 +162,30 @@ export async function samlValidateLogoutResponse(cfg: TSamlConfig, sp: TSpEndpoi
   }
 }
 
+/**
+ * IdP-initiated single logout: the IdP's LogoutRequest (HTTP-Redirect binding), which must carry a valid signature by
+ * one of its certificates, to the person it names and the URL of our LogoutResponse (back to the IdP's SLO URL).
+ */
+export async function samlAnswerLogoutRequest(
+  cfg: TSamlConfig,
+  sp: TSpEndpoints,
+  store: TSamlRequestStore,
+  query: Record<string, string>,
+  rawQuery: string,
+): Promise<{ nameId: string; sessionIndex: string | null; responseUrl: string }> {
+  if (!query.Signature || !query.SigAlg) throw new SsoRefusal('signature', 'the logout request is not signed');
+  const saml = samlFor(cfg, sp, store, 'logout');
+  let profile: Profile | null;
+  try {
+    ({ profile } = await saml.validateRedirectAsync(query, rawQuery));
+  } catch (error) {
+    throw refusalOf(error);
+  }
+  if (!profile?.nameID) throw new SsoRefusal('invalid', 'the logout request names nobody');
+  const responseUrl = await saml.getLogoutResponseUrlAsync(profile, query.RelayState ?? '', {}, true);
+  return { nameId: profile.nameID, sessionIndex: profile.sessionIndex ?? null, responseUrl };
+}
+
 /** This SP's metadata for one provider, to upload into the IdP. */
 export function spMetadata(cfg: TSamlConfig, sp: TSpEndpoints, store: TSamlRequestStore): string {
   return samlFor(cfg, sp, store, 'authn').generateServiceProviderMetadata(null, null);

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spEndpoints } from '@dharma/auth/sso/saml';
 import { devKeys } from '@dharma/dev-idp/keys';
-import { buildSamlResponse, encodePostResponse, idpMetadata, type BuildSamlResponseOptions } from '@dharma/dev-idp/saml';
+import { buildSamlResponse, encodePostResponse, idpMetadata, redirectBindingSign, type BuildSamlResponseOptions } from '@dharma/dev-idp/saml';
 import { DEV_OIDC_CLIENT_ID, OTHER_OIDC_CLIENT, startDevIdp } from '@dharma/dev-idp/server';
 import { devIdToken } from '@dharma/dev-idp/testing';
 import { signInternalToken } from '@dharma/auth/token';
@@ -168,6 +168,25 @@ describe('SAML sign-in', () => {
       expect((await signIn(idpA, xml)).user.email).toBe(email);
       expect(await refusal(signIn(idpA, xml))).toMatch(/^UNAUTHORIZED: (replay|in_response_to)$/);
     });
+  });
+
+  it('IdP-initiated single logout: a LogoutRequest signed by the IdP is answered; unsigned or signed by another key, refused', async () => {
+    const sp = spEndpoints(deps.env.CONSOLE_URL, idpA);
+    const request = (key: string) =>
+      redirectBindingSign({
+        kind: 'SAMLRequest',
+        key,
+        relayState: 'back',
+        xml:
+          `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_lr${Date.now()}" Version="2.0" IssueInstant="${new Date().toISOString()}" Destination="${sp.sloUrl}">` +
+          `<saml:Issuer>${IDP_ENTITY}</saml:Issuer><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">sally@${acme.slug}.test</saml:NameID><samlp:SessionIndex>_s1</samlp:SessionIndex></samlp:LogoutRequest>`,
+      });
+    const answered = await anon().sso.samlIdpLogout({ idpId: idpA, query: request(keys.idp.key) });
+    expect(answered.nameId).toBe(`sally@${acme.slug}.test`);
+    expect(answered.url).toMatch(/^http:\/\/localhost:4690\/saml\/slo\?SAMLResponse=.*RelayState=back/);
+    expect(await refusal(anon().sso.samlIdpLogout({ idpId: idpA, query: request(keys.other.key) }))).toBe('BAD_REQUEST: signature');
+    const unsigned = request(keys.idp.key).replace(/&SigAlg=[^&]*&Signature=.*$/, '');
+    expect(await refusal(anon().sso.samlIdpLogout({ idpId: idpA, query: unsigned }))).toBe('BAD_REQUEST: signature');
   });
 
   it('a person outside the provider domains, or whose groups map to no role, is refused', async () => {

@@ -5,7 +5,7 @@ import { ROLES } from '@dharma/auth/rbac';
 import { MetadataError, parseIdpMetadata, ZOidcConfig, ZSamlConfig } from '@dharma/auth/sso/config';
 import { mapIdentity, SsoRefusal, type TAssertedIdentity, type TSignInProvider } from '@dharma/auth/sso/identity';
 import { discover, verifyIdToken } from '@dharma/auth/sso/oidc';
-import { samlLogoutUrl, samlSignInUrl, samlValidateLogoutResponse, samlValidateResponse, spEndpoints, spMetadata, type TSamlRequestStore } from '@dharma/auth/sso/saml';
+import { samlAnswerLogoutRequest, samlLogoutUrl, samlSignInUrl, samlValidateLogoutResponse, samlValidateResponse, spEndpoints, spMetadata, type TSamlRequestStore } from '@dharma/auth/sso/saml';
 import { signAccessToken, verifyInternalToken } from '@dharma/auth/token';
 import type { TAuditActor } from '@dharma/db/audit-context';
 import { DomainError } from '@dharma/db/errors';
@@ -179,6 +179,25 @@ export const ssoRouter = router({
         throw error;
       }
       return { ok: true as const };
+    }),
+
+  /**
+   * IdP-initiated single logout: a signed LogoutRequest from the IdP, answered with the URL of our LogoutResponse and
+   * the person it names (the console ends that person's session in the browser that brought the request).
+   */
+  samlIdpLogout: publicProcedure
+    .input(ZSamlLogoutCompleteInput)
+    .output(z.object({ url: z.string(), nameId: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      const idp = await providerOrThrow(ctx, input.idpId, 'saml');
+      const query = Object.fromEntries(new URLSearchParams(input.query));
+      try {
+        const out = await samlAnswerLogoutRequest(settingsOf(ZSamlConfig, idp), spEndpoints(ctx.deps.env.CONSOLE_URL, idp.id), samlStore(ctx, idp), query, input.query);
+        return { url: out.responseUrl, nameId: out.nameId };
+      } catch (error) {
+        if (error instanceof SsoRefusal) throw new TRPCError({ code: 'BAD_REQUEST', message: `the logout request from ${idp.name} is not valid: ${error.message}`, cause: error });
+        throw error;
+      }
     }),
 
   /** This SP's metadata XML for one provider: public, as IdPs fetch it. */
