@@ -151,6 +151,7 @@ test.describe('Settings -> Identity providers', () => {
     await signIn(page, 'ada@acme.test');
     await page.getByTestId('nav-identity-providers').click();
     await expect(page.getByRole('heading', { name: 'Identity providers' })).toBeVisible();
+    await expect(page.getByTestId('idp-signin-link')).toHaveText('http://localhost:3100/signin?tenant=acme');
     const name = uniqueName('Okta');
     await page.getByTestId('idp-add').click();
     await page.getByTestId('idp-kind').selectOption('saml');

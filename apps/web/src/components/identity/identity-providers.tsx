@@ -5,6 +5,7 @@ import { OIDC_PRESETS } from '@dharma/auth/sso/presets';
 import { useTRPC } from '../../lib/trpc/client';
 import { toApiError } from '../../lib/errors';
 import { testProviderAction } from '../../lib/session-actions';
+import { useSessionUser } from '../shell/session-context';
 import { ErrorState, SkeletonRows } from '../ui/states';
 
 type TKind = 'oidc' | 'saml';
@@ -105,6 +106,7 @@ function CopyField({ label, value, testId }: { label: string; value: string; tes
 export function IdentityProviders() {
   const trpc = useTRPC();
   const qc = useQueryClient();
+  const me = useSessionUser();
   const providers = useQuery(trpc.sso.list.queryOptions(undefined, { retry: false }));
   const roles = useQuery(trpc.roles.list.queryOptions(undefined, { retry: false }));
   const [draft, setDraft] = useState<TDraft | null>(null);
@@ -137,7 +139,8 @@ export function IdentityProviders() {
         </button>
       </div>
 
-      <div className="card card-body row">
+      <div className="card card-body stack">
+        <CopyField label="Tenant sign-in link" value={`${providers.data.consoleUrl}/signin?tenant=${me.tenant.slug}`} testId="idp-signin-link" />
         <label className="row">
           <input
             type="checkbox"
@@ -360,7 +363,7 @@ export function IdentityProviders() {
               <input value={draft.defaultRoles} onChange={(e) => set('defaultRoles', e.target.value)} placeholder="viewer" data-testid="idp-default-roles" />
             </label>
             <label className="field">
-              <span>Email domains (comma-separated; empty: any)</span>
+              <span>Email domains (comma-separated): who may sign in through it, and whose email finds it on the sign-in page. Empty: anyone, found only through the tenant&apos;s sign-in link</span>
               <input value={draft.domains} onChange={(e) => set('domains', e.target.value)} placeholder="example.com" data-testid="idp-domains" />
             </label>
           </div>
