@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { encode } from 'next-auth/jwt';
+import { decode, encode } from 'next-auth/jwt';
+import { signAccessToken } from '@dharma/auth/token';
 import { signIn } from './helpers';
 
 const SESSION = 'authjs.session-token';
@@ -76,5 +77,26 @@ test.describe('session', () => {
     await page.getByTestId('search').fill('three');
     await expect(page).toHaveURL(/\/signin\?reason=expired/);
     await expect(page.getByTestId('signin-reason')).toBeVisible();
+  });
+
+  test('a session in use renews its services token before it expires', async ({ page, context }) => {
+    await signIn(page, 'ada@acme.test');
+    const secret = process.env.AUTH_SECRET!;
+    const cookie = (await context.cookies()).find((c) => c.name === SESSION)!;
+    const session = (await decode({ salt: SESSION, secret, token: cookie.value }))!;
+    // The same session, its services token five minutes from expiry.
+    const svc = await signAccessToken({ sub: String(session.sub), tid: String(session.tid), email: String(session.email), name: String(session.name) }, secret, 300);
+    const svcExp = Math.floor(Date.now() / 1000) + 300;
+    await context.addCookies([{ ...cookie, value: await encode({ salt: SESSION, secret, token: { ...session, svc, svcExp } }) }]);
+    // Working on: the list's queries go through the console, which renews the token on the way.
+    await page.goto('/blueprints');
+    await page.getByTestId('search').fill('three');
+    await expect
+      .poll(async () => {
+        const now = (await context.cookies()).find((c) => c.name === SESSION);
+        return now ? Number((await decode({ salt: SESSION, secret, token: now.value }))?.svcExp ?? 0) : 0;
+      })
+      .toBeGreaterThan(svcExp + 600);
+    await expect(page.getByTestId('user-name')).toHaveText('Ada Admin');
   });
 });

@@ -6,8 +6,9 @@ import { headers } from 'next/headers';
 import { TokenError, verifyAccessToken } from '@dharma/auth/token';
 import { env } from '../env';
 import { toApiError } from './errors';
+import { renewed } from './session-renewal';
 import { isTestOf, saveTestResult, TEST_PATH } from './sso-test';
-import { getPublicClient, getServerClient, internalClient } from './trpc/server';
+import { clientWithToken, getPublicClient, getServerClient, internalClient } from './trpc/server';
 
 /**
  * The console session (Auth.js v5, JWT strategy, encrypted cookie). Every sign-in ends with a services access token
@@ -120,9 +121,10 @@ function config(providers: NextAuthConfig['providers']): NextAuthConfig {
           return `/signin?error=${encodeURIComponent(toApiError(error).message)}`;
         }
       },
-      jwt({ token, user }) {
+      async jwt({ token, user, trigger, session }) {
         const signedIn = user as unknown as TSignedIn | undefined;
         if (signedIn?.console) return { sub: signedIn.id, name: signedIn.name, email: signedIn.email, ...signedIn.console };
+        if (trigger === 'update') return renewed(token, session, env.AUTH_SECRET);
         return token;
       },
       /** What `/api/auth/session` tells the browser: who, never the services token. */
@@ -131,6 +133,25 @@ function config(providers: NextAuthConfig['providers']): NextAuthConfig {
       },
     },
   };
+}
+
+/** Renew the services token this long before it expires, at the session's next call through the console. */
+const RENEW_BEFORE_SECONDS = 15 * 60;
+
+/**
+ * Keeps a session in use alive: when its services token is within RENEW_BEFORE_SECONDS of expiry, ask the services
+ * for a new one (refused for a disabled user or a suspended tenant, who then meet the expiry) and store it in the
+ * session. For Route Handlers (a session cookie can only be written there and in Server Actions).
+ */
+export async function renewSessionIfDue(): Promise<void> {
+  const session = await readConsoleSession();
+  if (!session || session.svcExp - Date.now() / 1000 > RENEW_BEFORE_SECONDS) return;
+  try {
+    const { token } = await clientWithToken(session.svc).identity.renew.mutate();
+    await (await authFor()).unstable_update({ svc: token } as never);
+  } catch {
+    // Not renewed: the session ends when its token does, as it would have.
+  }
 }
 
 /** The console's Auth.js, with the providers one request needs (the token provider always, an OIDC provider by id). */

@@ -5,7 +5,7 @@ import { hashApiToken } from '@dharma/auth/api-token';
 import { ROLES, scopeIn, systemPermissions, type TAction, type TResource, type TRole } from '@dharma/auth/rbac';
 import { createDb } from '@dharma/db/client';
 import { createClient } from '@dharma/sdk/client';
-import { callerFor, makeDeps, memberWith, scratchTenant, startHttp, testEnv } from '../../testing/harness';
+import { anonymousCaller, callerFor, makeDeps, memberWith, scratchTenant, startHttp, testEnv } from '../../testing/harness';
 import { smallGraph } from '../../testing/graphs';
 
 const deps = makeDeps();
@@ -150,6 +150,18 @@ describe('role changes and disabled users take effect at the next request', () =
     expect(await outcome(caller.blueprints.create(create(`regranted-${Date.now()}`)))).toBe('OK');
     await new Promise((r) => setTimeout(r, 1600));
     expect(await message(caller.blueprints.create(create(`expired-${Date.now()}`)))).toBe('FORBIDDEN: missing permission blueprint:create: your roles (none) do not grant it');
+  });
+
+  it('a session renews its token while its user may still work; a disabled user or an API token cannot', async () => {
+    const admin = await callerFor(deps, acme.admin);
+    const member = await memberWith(acme.admin, ['viewer'], 'renewing');
+    const renewed = await (await callerFor(deps, member)).identity.renew();
+    expect(Date.parse(renewed.expiresAt)).toBeGreaterThan(Date.now() + 60_000);
+    expect((await anonymousCaller(deps, `Bearer ${renewed.token}`).identity.me()).id).toBe(member.userId);
+    await admin.users.setStatus({ userId: member.userId, status: 'disabled' });
+    expect(await outcome(anonymousCaller(deps, `Bearer ${renewed.token}`).identity.renew())).toBe('FORBIDDEN');
+    const { token } = await admin.tokens.create({ name: 'no renewal', permissions: [{ resource: 'blueprint', action: 'read', scope: 'tenant' }], expiresAt: inAYear() });
+    expect(await message(anonymousCaller(deps, `Bearer ${token}`).identity.renew())).toBe('BAD_REQUEST: an API token is not renewed: create a new one');
   });
 
   it('a disabled user is refused at the next request; the last admin cannot be removed', async () => {

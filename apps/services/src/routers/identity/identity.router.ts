@@ -44,6 +44,18 @@ export const identityRouter = router({
     }),
 
   /**
+   * A fresh access token for the caller, while they may still use the console: the console renews its session with it
+   * before the token expires (a disabled user, a suspended tenant or a revoked token is refused here like anywhere).
+   * Not for API tokens: they carry their own expiry.
+   */
+  renew: tenantProcedure.output(z.object({ token: z.string(), expiresAt: z.string() })).mutation(async ({ ctx }) => {
+    if (ctx.user.token) throw new TRPCError({ code: 'BAD_REQUEST', message: 'an API token is not renewed: create a new one' });
+    const ttl = ctx.deps.env.AUTH_TOKEN_TTL_SECONDS;
+    const token = await signAccessToken({ sub: ctx.user.id, tid: ctx.tenant.id, email: ctx.user.email, name: ctx.user.name }, ctx.deps.env.AUTH_SECRET, ttl);
+    return { token, expiresAt: new Date(Date.now() + ttl * 1000).toISOString() };
+  }),
+
+  /**
    * The tenants you belong to (active memberships of your email), for the header's switcher, with how each is
    * entered: through its identity provider, or the development sign-in where it is on and the tenant has none.
    */

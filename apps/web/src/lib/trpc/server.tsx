@@ -35,6 +35,9 @@ export const getServerClient = cache(async () => client(await readToken()));
 /** A client without a token, for the public procedures (development sign-in). */
 export const getPublicClient = () => client(null);
 
+/** A client carrying a given services token (the session's, when renewing it). */
+export const clientWithToken = (token: string) => client(token);
+
 /** The console server itself, for the services' internal sign-in procedures (an OIDC client's secret, SAML logout). */
 export const internalClient = () => client(signInternalToken(env.AUTH_SECRET));
 

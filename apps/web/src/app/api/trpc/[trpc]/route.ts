@@ -1,6 +1,7 @@
 import type { NextRequest } from 'next/server';
 import { env } from '../../../../env';
 import { upstreamHeaders } from '../../../../lib/proxy-headers';
+import { renewSessionIfDue } from '../../../../lib/auth';
 import { readToken } from '../../../../lib/session';
 
 export const dynamic = 'force-dynamic';
@@ -17,6 +18,7 @@ async function forward(req: NextRequest): Promise<Response> {
   const path = url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length) : '';
   const target = `${env.SERVICES_URL}/trpc/${path}${url.search}`;
 
+  await renewSessionIfDue();
   const headers = upstreamHeaders(req.headers, await readToken());
 
   let upstream: Response;
