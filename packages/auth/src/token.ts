@@ -29,22 +29,23 @@ export class TokenError extends Error {
 // per secret (a process has one), built once: building them parses and validates the options.
 type TSign = (payload: Record<string, unknown>) => string;
 type TVerify = (token: string) => unknown;
-const signers = new Map<string, TSign>();
-const verifiers = new Map<string, TVerify>();
+const signers = new Map<string, Map<string, TSign>>();
+const verifiers = new Map<string, Map<string, TVerify>>();
 
-function signerFor(secret: string) {
-  let signer = signers.get(secret);
-  if (!signer) signers.set(secret, (signer = createSigner({ key: secret, algorithm: 'HS256', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE }) as TSign));
-  return signer;
+/** The one built for this audience and secret, building it once. */
+function once<T>(byAudience: Map<string, Map<string, T>>, aud: string, secret: string, build: () => T): T {
+  let bySecret = byAudience.get(aud);
+  if (!bySecret) byAudience.set(aud, (bySecret = new Map()));
+  let made = bySecret.get(secret);
+  if (!made) bySecret.set(secret, (made = build()));
+  return made;
 }
 
-function verifierFor(secret: string) {
-  let verifier = verifiers.get(secret);
-  if (!verifier) {
-    verifiers.set(secret, (verifier = createVerifier({ key: secret, algorithms: ['HS256'], allowedIss: TOKEN_ISSUER, allowedAud: TOKEN_AUDIENCE, requiredClaims: ['exp', 'sub'] }) as TVerify));
-  }
-  return verifier;
-}
+const signerFor = (secret: string, aud = TOKEN_AUDIENCE) =>
+  once(signers, aud, secret, () => createSigner({ key: secret, algorithm: 'HS256', iss: TOKEN_ISSUER, aud }) as TSign);
+
+const verifierFor = (secret: string, aud = TOKEN_AUDIENCE) =>
+  once(verifiers, aud, secret, () => createVerifier({ key: secret, algorithms: ['HS256'], allowedIss: TOKEN_ISSUER, allowedAud: aud, requiredClaims: ['exp', 'sub'] }) as TVerify);
 
 /** Signs an HS256 access token. Short-lived by default: SSO sessions renew it, scripts mint a new one. */
 export async function signAccessToken(claims: Omit<TAccessClaims, 'exp'>, secret: string, ttlSeconds = 3600): Promise<string> {
@@ -75,20 +76,15 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
  * audience than access tokens, so neither can stand in for the other.
  */
 export const INTERNAL_AUDIENCE = 'dharma-internal';
-let internalSigner: { secret: string; sign: TSign } | null = null;
-let internalVerifier: { secret: string; verify: TVerify } | null = null;
 
 export function signInternalToken(secret: string): string {
-  if (internalSigner?.secret !== secret) internalSigner = { secret, sign: createSigner({ key: secret, algorithm: 'HS256', iss: TOKEN_ISSUER, aud: INTERNAL_AUDIENCE, expiresIn: 60_000 }) as TSign };
-  return internalSigner.sign({ sub: 'console' });
+  const now = Math.floor(Date.now() / 1000);
+  return signerFor(secret, INTERNAL_AUDIENCE)({ sub: 'console', iat: now, exp: now + 60 });
 }
 
 export function verifyInternalToken(token: string, secret: string): boolean {
-  if (internalVerifier?.secret !== secret) {
-    internalVerifier = { secret, verify: createVerifier({ key: secret, algorithms: ['HS256'], allowedIss: TOKEN_ISSUER, allowedAud: INTERNAL_AUDIENCE, requiredClaims: ['exp'] }) as TVerify };
-  }
   try {
-    internalVerifier.verify(token);
+    verifierFor(secret, INTERNAL_AUDIENCE)(token);
     return true;
   } catch {
     return false;

@@ -1,16 +1,10 @@
 /**
  * The dev IdP server: one node:http server with the OIDC provider under /oidc and the SAML IdP under /saml.
- *
- *   npx tsx packages/dev-idp/src/server.ts
- *
- * Env: DEV_IDP_HOST (127.0.0.1), DEV_IDP_PORT (4600), DEV_IDP_WEB_ORIGINS (comma-separated, http://localhost:3000),
- * DEV_IDP_CLIENT_SECRET (dharma-dev-secret), DEV_IDP_FAULTS=true (test-only fault injection).
- *
- * Tests: `startDevIdp({...})` runs the same server in-process.
+ * `npm run dev` starts it in-process; `scripts/dev-idp.ts` is its command line (and points the seeded tenants at it);
+ * tests call `startDevIdp({...})`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import { devKeys } from './keys';
 import { DEV_OIDC_CLIENT_ID, OTHER_OIDC_CLIENT } from './clients';
 import { createOidcIdp } from './oidc';
@@ -118,49 +112,4 @@ export async function startDevIdp(opts: StartDevIdpOptions = {}): Promise<DevIdp
         server.closeAllConnections();
       }),
   };
-}
-
-function envList(value: string | undefined): string[] | undefined {
-  const list = value
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return list?.length ? list : undefined;
-}
-
-async function main(): Promise<void> {
-  const env = process.env;
-  const idp = await startDevIdp({
-    host: env.DEV_IDP_HOST || '127.0.0.1',
-    port: env.DEV_IDP_PORT ? Number(env.DEV_IDP_PORT) : 4600,
-    webOrigins: envList(env.DEV_IDP_WEB_ORIGINS),
-    clientSecret: env.DEV_IDP_CLIENT_SECRET || undefined,
-    faults: env.DEV_IDP_FAULTS === 'true',
-  });
-  console.log(
-    `dev-idp: OIDC issuer ${idp.oidcIssuer} (client ${DEV_OIDC_CLIENT_ID}) · SAML metadata ${idp.samlEntityId}` +
-      (env.DEV_IDP_FAULTS === 'true' ? ' · FAULT INJECTION ON' : ''),
-  );
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    idp.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(`dev-idp: error while stopping on ${signal}`, err);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-}
-
-// Run the CLI only when this file is the entry point (not when imported by tests).
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((err: unknown) => {
-    console.error('dev-idp: failed to start', err);
-    process.exit(1);
-  });
 }

@@ -3,6 +3,7 @@ import NextAuth, { type NextAuthConfig } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { getToken } from 'next-auth/jwt';
 import { headers } from 'next/headers';
+import { cache } from 'react';
 import { TokenError, verifyAccessToken } from '@dharma/auth/token';
 import { env } from '../env';
 import { toApiError } from './errors';
@@ -139,18 +140,20 @@ function config(providers: NextAuthConfig['providers']): NextAuthConfig {
 const RENEW_BEFORE_SECONDS = 15 * 60;
 
 /**
- * Keeps a session in use alive: when its services token is within RENEW_BEFORE_SECONDS of expiry, ask the services
- * for a new one (refused for a disabled user or a suspended tenant, who then meet the expiry) and store it in the
- * session. For Route Handlers (a session cookie can only be written there and in Server Actions).
+ * The services token of this request's session, renewed first when it is within RENEW_BEFORE_SECONDS of expiry: the
+ * services mint a new one (refused for a disabled user or a suspended tenant, who then meet the expiry) and the
+ * session stores it. For Route Handlers (a session cookie can only be written there and in Server Actions).
  */
-export async function renewSessionIfDue(): Promise<void> {
+export async function sessionTokenRenewedIfDue(): Promise<string | null> {
   const session = await readConsoleSession();
-  if (!session || session.svcExp - Date.now() / 1000 > RENEW_BEFORE_SECONDS) return;
+  if (!session || session.svcExp - Date.now() / 1000 > RENEW_BEFORE_SECONDS) return session?.svc ?? null;
   try {
     const { token } = await clientWithToken(session.svc).identity.renew.mutate();
     await (await authFor()).unstable_update({ svc: token } as never);
+    return token;
   } catch {
     // Not renewed: the session ends when its token does, as it would have.
+    return session.svc;
   }
 }
 
@@ -167,12 +170,15 @@ export function providerIdOf(pathname: string): string | null {
   return m && m[1] !== SERVICES_TOKEN_PROVIDER ? decodeURIComponent(m[1]!) : null;
 }
 
-/** The session of this request, as the console server reads it (the services token included), or null. */
-export async function readConsoleSession(): Promise<(TConsoleJwt & { sub: string; email: string; name: string }) | null> {
+/**
+ * The session of this request, as the console server reads it (the services token included), or null. Decrypted once
+ * per server render (React's `cache`): the console layout and the services client both ask for it.
+ */
+export const readConsoleSession = cache(async (): Promise<(TConsoleJwt & { sub: string; email: string; name: string }) | null> => {
   const jwt = await getToken({ req: { headers: await headers() }, secret: env.AUTH_SECRET, secureCookie: env.AUTH_COOKIE_SECURE });
   if (!jwt || typeof jwt.svc !== 'string' || typeof jwt.svcExp !== 'number') return null;
   if (jwt.svcExp * 1000 <= Date.now()) return null;
   return jwt as unknown as TConsoleJwt & { sub: string; email: string; name: string };
-}
+});
 
 

@@ -1,5 +1,4 @@
 import { and, count, desc, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { QueryBuilder } from 'drizzle-orm/pg-core';
 import type { TBlueprintGraph } from '../blueprint-graph';
 import type { TExecutor } from '../client';
 import { recordEvent } from './audit';
@@ -131,7 +130,7 @@ export function listBlueprintsQueries(tx: TExecutor, args: TListBlueprintsArgs) 
   const archived = args.archived ?? 'live';
   if (archived === 'live') where.push(isNull(blueprints.archivedAt));
   if (archived === 'archived') where.push(isNotNull(blueprints.archivedAt));
-  if (args.within) where.push(withinScope(args.tenantId, args.within));
+  if (args.within) where.push(withinScope(tx, args.tenantId, args.within));
   const filter = and(...where);
 
   return [
@@ -356,14 +355,11 @@ export async function setBlueprintArchived(
 }
 
 /** Who created a blueprint, built and not yet run; `toOwner` reads it, or says the blueprint is not there. */
-/** Builds subqueries outside a transaction (they become part of the statement that embeds them). */
-const tx0 = new QueryBuilder();
-
 /** Blueprints created by the holder, or in a project of one of their teams (own scope: no teams). */
-function withinScope(tenantId: string, within: { ownerId: string; teamIds: readonly string[] }): SQL {
+function withinScope(tx: TExecutor, tenantId: string, within: { ownerId: string; teamIds: readonly string[] }): SQL {
   const own = eq(blueprints.createdBy, within.ownerId);
   if (within.teamIds.length === 0) return own;
-  const teamProjects = tx0.select({ id: projects.id }).from(projects).where(and(eq(projects.tenantId, tenantId), inArray(projects.teamId, [...within.teamIds])));
+  const teamProjects = tx.select({ id: projects.id }).from(projects).where(and(eq(projects.tenantId, tenantId), inArray(projects.teamId, [...within.teamIds])));
   return or(own, inArray(blueprints.projectId, teamProjects))!;
 }
 

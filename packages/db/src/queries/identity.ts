@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { TExecutor } from '../client';
 import { DomainError, notFound } from '../errors';
 import { apiTokens, customRoles, roleGrants, type TStoredPermission } from '../schema/identity';
@@ -32,11 +32,18 @@ async function userOrThrow(tx: TExecutor, tenantId: string, userId: string, fiel
   return user;
 }
 
-/** A role name a grant may name: a system role, or a custom role of this tenant. */
-async function assertRoleExists(tx: TExecutor, tenantId: string, role: string, systemRoles: readonly string[]) {
-  if (systemRoles.includes(role)) return;
-  const [found] = await tx.select({ id: customRoles.id }).from(customRoles).where(and(eq(customRoles.tenantId, tenantId), eq(customRoles.name, role)));
-  if (!found) throw new DomainError('BAD_REQUEST', `no role "${role}": use a system role (${systemRoles.join(', ')}) or a custom role of this tenant`, 'role');
+/** Of these role names, the ones that are neither a system role nor a custom role of this tenant. */
+export async function unknownRoles(tx: TExecutor, tenantId: string, roles: readonly string[], systemRoles: readonly string[]): Promise<string[]> {
+  const custom = [...new Set(roles.filter((r) => !systemRoles.includes(r)))];
+  if (custom.length === 0) return [];
+  const found = new Set((await tx.select({ name: customRoles.name }).from(customRoles).where(and(eq(customRoles.tenantId, tenantId), inArray(customRoles.name, custom)))).map((r) => r.name));
+  return custom.filter((r) => !found.has(r));
+}
+
+/** Every role named exists (a system role, or a custom role of this tenant), else a 400 naming the first that does not. */
+export async function assertRolesExist(tx: TExecutor, tenantId: string, roles: readonly string[], systemRoles: readonly string[], field = 'role') {
+  const [missing] = await unknownRoles(tx, tenantId, roles, systemRoles);
+  if (missing !== undefined) throw new DomainError('BAD_REQUEST', `no role "${missing}": use a system role (${systemRoles.join(', ')}) or a custom role of this tenant`, field);
 }
 
 /** Grants (or re-grants with a new expiry) a role; one audit event. */
@@ -45,7 +52,7 @@ export async function grantRole(
   a: { tenantId: string; userId: string; role: string; expiresAt: Date | null; grantedBy: string; systemRoles: readonly string[] },
 ) {
   await userOrThrow(tx, a.tenantId, a.userId);
-  await assertRoleExists(tx, a.tenantId, a.role, a.systemRoles);
+  await assertRolesExist(tx, a.tenantId, [a.role], a.systemRoles);
   const [prior] = await tx.select({ expiresAt: roleGrants.expiresAt }).from(roleGrants).where(and(eq(roleGrants.tenantId, a.tenantId), eq(roleGrants.userId, a.userId), eq(roleGrants.role, a.role)));
   await tx
     .insert(roleGrants)

@@ -14,6 +14,12 @@ export async function platformTenants(tx: TExecutor) {
   return rows.map((r) => ({ id: r.id, slug: r.slug, name: r.name, status: r.status, tier: r.tier, quotas: r.quotas, ssoRequired: r.sso_required, createdAt: new Date(r.created_at).toISOString(), users: Number(r.users), blueprints: Number(r.blueprints) }));
 }
 
+/** One tenant's slug, status and quotas (`platform_tenant`), or null. */
+export async function platformTenant(tx: TExecutor, tenantId: string) {
+  const [row] = await tx.execute<{ slug: string; status: string; quotas: Record<string, number> }>(sql`select * from platform_tenant(${tenantId})`);
+  return row ?? null;
+}
+
 export async function provisionTenant(tx: TExecutor, a: { slug: string; name: string; tier: string; adminEmail: string; adminName: string }) {
   const [row] = await tx.execute<{ tenant_id: string; user_id: string }>(sql`select * from platform_provision_tenant(${a.slug}, ${a.name}, ${a.tier}, ${a.adminEmail}, ${a.adminName})`);
   return { tenantId: row!.tenant_id, adminId: row!.user_id };
@@ -21,7 +27,7 @@ export async function provisionTenant(tx: TExecutor, a: { slug: string; name: st
 
 /** Sets a tenant's status and/or quotas (null leaves one as it is); the previous and new values. */
 export async function setTenant(tx: TExecutor, a: { tenantId: string; status: 'active' | 'suspended' | null; quotas: Record<string, number> | null }) {
-  const [before] = await tx.execute<{ slug: string; status: string; quotas: Record<string, number> }>(sql`select slug, status, quotas from platform_tenants() where id = ${a.tenantId}`);
+  const before = await platformTenant(tx, a.tenantId);
   if (!before) return null;
   const [after] = await tx.execute<{ slug: string; status: string; quotas: Record<string, number> }>(sql`select * from platform_set_tenant(${a.tenantId}, ${a.status}, ${a.quotas === null ? null : JSON.stringify(a.quotas)}::jsonb)`);
   return { before, after: after! };

@@ -1,12 +1,13 @@
-import { and, asc, eq, gt, inArray, isNull, lt, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lt, notInArray, sql } from 'drizzle-orm';
 import type { TExecutor } from '../client';
-import { DomainError, notFound } from '../errors';
-import { customRoles, roleGrants } from '../schema/identity';
+import { DomainError, notFound, pgErrorField } from '../errors';
+import { roleGrants } from '../schema/identity';
 import { identityProviders, ssoAssertions, ssoRequests, type TGroupRole } from '../schema/sso';
 import { tenants, users } from '../schema/tenancy';
 import type { TAuditActor } from '../audit-context';
 import { auditActorStatement } from '../tenant';
 import { recordEvent } from './audit';
+import { assertRolesExist, unknownRoles } from './identity';
 
 /** A provider as the settings page lists it: never its client secret. */
 export async function listIdentityProviders(tx: TExecutor, { tenantId }: { tenantId: string }) {
@@ -29,15 +30,6 @@ export function withoutSecrets(row: typeof identityProviders.$inferSelect) {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
-}
-
-/** Every role a mapping names exists: a system role or a custom role of the tenant. */
-async function assertRolesExist(tx: TExecutor, tenantId: string, roles: string[], systemRoles: readonly string[], field: string) {
-  const custom = roles.filter((r) => !systemRoles.includes(r));
-  if (custom.length === 0) return;
-  const found = await tx.select({ name: customRoles.name }).from(customRoles).where(and(eq(customRoles.tenantId, tenantId), inArray(customRoles.name, custom)));
-  const missing = custom.filter((r) => !found.some((f) => f.name === r));
-  if (missing.length > 0) throw new DomainError('BAD_REQUEST', `no role "${missing[0]}": use a system role (${systemRoles.join(', ')}) or a custom role of this tenant`, field);
 }
 
 export interface TProviderInput {
@@ -73,7 +65,7 @@ export async function saveIdentityProvider(tx: TExecutor, a: { tenantId: string;
     await recordEvent(tx, { action: 'identity_provider.update', targetType: 'identity_provider', targetId: a.id, before: withoutSecrets(prior), after: withoutSecrets(row!) });
     return withoutSecrets(row!);
   } catch (error) {
-    if (error instanceof Error && /identity_providers_tenant_name_key/.test(String((error as { cause?: unknown }).cause ?? error.message))) {
+    if (pgErrorField(error, 'constraint_name') === 'identity_providers_tenant_name_key') {
       throw new DomainError('CONFLICT', `an identity provider named "${a.input.name}" already exists`, 'name');
     }
     throw error;
@@ -136,7 +128,9 @@ export async function signInThroughProvider(
   const found = byExternal ?? byEmail;
   if (found && found.kind !== 'human') throw new DomainError('FORBIDDEN', 'this account is a service account, which signs in only with API tokens');
   if (found && found.status !== 'active') throw new DomainError('FORBIDDEN', 'this account is disabled in its tenant: ask an admin of the tenant to enable it');
-  const roles = await existingRoles(tx, a.tenantId, a.roles, a.systemRoles);
+  // A custom role deleted since the mapping was made is skipped, not granted.
+  const gone = await unknownRoles(tx, a.tenantId, a.roles, a.systemRoles);
+  const roles = a.roles.filter((r) => !gone.includes(r));
   let userId: string;
   if (found) {
     userId = found.id;
@@ -160,14 +154,6 @@ export async function signInThroughProvider(
     after: { method: a.kind, provider: a.idpName, providerId: a.idpId, justInTime: !found, mappedRoles: roles, groups: a.groups },
   });
   return { userId, created: !found, rolesChanged: changed };
-}
-
-/** Mapped roles that still exist (a custom role deleted since the mapping was made is skipped, not granted). */
-async function existingRoles(tx: TExecutor, tenantId: string, roles: string[], systemRoles: readonly string[]) {
-  const custom = roles.filter((r) => !systemRoles.includes(r));
-  if (custom.length === 0) return roles;
-  const found = new Set((await tx.select({ name: customRoles.name }).from(customRoles).where(and(eq(customRoles.tenantId, tenantId), inArray(customRoles.name, custom)))).map((r) => r.name));
-  return roles.filter((r) => systemRoles.includes(r) || found.has(r));
 }
 
 /** A refused sign-in, recorded in the provider's tenant (the actor is the provider: the person is not known). */

@@ -1,22 +1,14 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { readDirectory } from '@dharma/auth/directory';
-import { scopeIn, ZRole } from '@dharma/auth/rbac';
+import { scopeIn } from '@dharma/auth/rbac';
 import { signAccessToken } from '@dharma/auth/token';
 import { recordEvent } from '@dharma/db/queries/audit';
 import { tenants } from '@dharma/db/schema/index';
 import { eq } from 'drizzle-orm';
 import { actorOf, authedProcedure, publicProcedure, router, tenantProcedure } from '../../trpc/procedures';
+import { ZDirectoryEntry } from './identity.schema';
 
-const ZDirectoryEntry = z.object({
-  userId: z.string(),
-  tenantId: z.string(),
-  tenantSlug: z.string(),
-  tenantName: z.string(),
-  email: z.string(),
-  name: z.string(),
-  roles: z.array(ZRole),
-});
 
 /** Development sign-in: only when DEV_LOGIN is on. It accepts no password because it is not a login for production. */
 const devOnly = publicProcedure.use(({ ctx, next }) => {

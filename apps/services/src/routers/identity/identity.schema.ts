@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZPermission } from '@dharma/auth/rbac';
+import { ZPermission, ZRole } from '@dharma/auth/rbac';
 
 const ZUuid = z.uuid({ error: 'must be a uuid' });
 
@@ -38,3 +38,14 @@ export const ZTokenIdInput = z.object({ id: ZUuid });
 export const ZListTokensInput = z.object({ all: z.boolean().default(false) }).default({ all: false });
 
 export const ZPermissionOut = z.object({ resource: z.string(), action: z.string(), scope: z.string() });
+
+/** A person as sign-in finds them: who, in which tenant, with which system roles. */
+export const ZDirectoryEntry = z.object({
+  userId: z.string(),
+  tenantId: z.string(),
+  tenantSlug: z.string(),
+  tenantName: z.string(),
+  email: z.string(),
+  name: z.string(),
+  roles: z.array(ZRole),
+});

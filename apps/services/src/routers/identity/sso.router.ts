@@ -25,7 +25,7 @@ const internalProcedure = publicProcedure.use(({ ctx, next }) => {
 
 async function providerOrThrow(ctx: TContext, idpId: string, kind?: 'oidc' | 'saml'): Promise<TSignInProvider> {
   const idp = await ctx.deps.auth.identityProvider(idpId);
-  if (!idp || (kind && idp.kind !== kind)) throw new TRPCError({ code: 'NOT_FOUND', message: `idpId: no enabled ${kind ?? ''} identity provider with this id`.replace('  ', ' ') });
+  if (!idp || (kind && idp.kind !== kind)) throw new TRPCError({ code: 'NOT_FOUND', message: `idpId: no enabled ${kind ? `${kind} ` : ''}identity provider with this id` });
   return idp;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_METADATA_BYTES, ZProviderCommon } from '@dharma/auth/sso/config';
+import { ZDirectoryEntry } from './identity.schema';
 
 const ZUuid = z.uuid({ error: 'must be a uuid' });
 
@@ -41,5 +42,4 @@ export const ZMetadataInput = z.object({
     .refine((v) => Buffer.byteLength(v, 'utf8') <= MAX_METADATA_BYTES, { error: `is larger than ${MAX_METADATA_BYTES / 1024} KiB` }),
 });
 
-const ZDirectoryEntry = z.object({ userId: z.string(), tenantId: z.string(), tenantSlug: z.string(), tenantName: z.string(), email: z.string(), name: z.string(), roles: z.array(z.string()) });
 export const ZSignInResult = z.object({ token: z.string(), expiresAt: z.string(), user: ZDirectoryEntry, justInTime: z.boolean(), saml: ZSamlSession.nullable() });

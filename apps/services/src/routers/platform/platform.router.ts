@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { DomainError } from '@dharma/db/errors';
 import { recordEvent } from '@dharma/db/queries/audit';
-import { exportTenant, offboardTenant, platformTenants, provisionTenant, setTenant } from '@dharma/db/queries/platform';
+import { exportTenant, offboardTenant, platformTenant, platformTenants, provisionTenant, setTenant } from '@dharma/db/queries/platform';
 import { accessTags } from '../../trpc/auth';
 import { permission, router } from '../../trpc/procedures';
 
@@ -97,7 +97,7 @@ export const platformRouter = router({
     .output(z.object({ slug: z.string(), users: z.number(), blueprints: z.number(), versions: z.number(), events: z.number() }))
     .mutation(async ({ ctx, input }) => {
       const done = await ctx.tx(async (tx) => {
-        const [row] = (await platformTenants(tx)).filter((t) => t.id === input.tenantId);
+        const row = await platformTenant(tx, input.tenantId);
         if (!row) throw new DomainError('NOT_FOUND', 'tenant not found', 'tenantId');
         if (row.slug !== input.confirmSlug.trim()) throw new DomainError('BAD_REQUEST', `type the tenant's slug (${row.slug}) to confirm`, 'confirmSlug');
         const out = await offboardTenant(tx, { tenantId: input.tenantId, platformSlug: ctx.deps.env.PLATFORM_TENANT });

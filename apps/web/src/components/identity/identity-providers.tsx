@@ -6,7 +6,7 @@ import { useTRPC } from '../../lib/trpc/client';
 import { toApiError } from '../../lib/errors';
 import { testProviderAction } from '../../lib/session-actions';
 import { useSessionUser } from '../shell/session-context';
-import { ErrorState, SkeletonRows } from '../ui/states';
+import { ErrorState, MutationError, SkeletonRows } from '../ui/states';
 
 type TKind = 'oidc' | 'saml';
 
@@ -122,7 +122,6 @@ export function IdentityProviders() {
   );
   const set = <K extends keyof TDraft>(k: K, v: TDraft[K]) => setDraft((d) => (d ? { ...d, [k]: v } : d));
   const roleNames = roles.data?.map((r) => r.name) ?? [];
-  const saveError = save.isError ? toApiError(save.error) : null;
 
   if (providers.isError) return <ErrorState error={providers.error} title="Could not load the identity providers" />;
   if (providers.isPending) return <SkeletonRows rows={3} cols={4} />;
@@ -367,11 +366,7 @@ export function IdentityProviders() {
               <input value={draft.domains} onChange={(e) => set('domains', e.target.value)} placeholder="example.com" data-testid="idp-domains" />
             </label>
           </div>
-          {saveError && (
-            <div className="alert alert-error" role="alert" data-testid="idp-save-error">
-              {saveError.message}
-            </div>
-          )}
+          <MutationError mutations={[save]} testId="idp-save-error" />
           <div className="row">
             <button type="submit" className="btn btn-primary" disabled={save.isPending} data-testid="idp-save">
               {save.isPending ? 'Saving…' : 'Save'}

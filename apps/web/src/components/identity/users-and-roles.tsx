@@ -2,10 +2,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ACTIONS, RESOURCES } from '@dharma/auth/rbac';
-import { toApiError } from '../../lib/errors';
 import { useTRPC } from '../../lib/trpc/client';
 import { useSessionUser } from '../shell/session-context';
-import { ErrorState, SkeletonRows } from '../ui/states';
+import { ErrorState, MutationError, SkeletonRows } from '../ui/states';
 
 /**
  * Govern -> Users & roles: who belongs to the tenant, which roles they hold (with expiries), grant and revoke,
@@ -31,7 +30,6 @@ export function UsersAndRoles() {
   const [granting, setGranting] = useState<{ userId: string; role: string; expires: string } | null>(null);
   const [serviceName, setServiceName] = useState('');
   const [draft, setDraft] = useState<{ name: string; description: string; permissions: { resource: string; action: string; scope: string }[] } | null>(null);
-  const failure = [grant, revoke, status, service, saveRole, deleteRole].find((m) => m.isError)?.error;
 
   if (users.isError) return <ErrorState error={users.error} title="Could not load the users" />;
   if (users.isPending || roles.isPending) return <SkeletonRows rows={5} cols={5} />;
@@ -45,11 +43,7 @@ export function UsersAndRoles() {
           <div className="subtitle">A change takes effect at the person&apos;s next request, on every server.</div>
         </div>
       </div>
-      {failure && (
-        <div className="alert alert-error" role="alert" data-testid="users-error">
-          {toApiError(failure).message}
-        </div>
-      )}
+      <MutationError mutations={[grant, revoke, status, service, saveRole, deleteRole]} testId="users-error" />
       <div className="card">
         <table className="table" data-testid="users-table">
           <thead>
@@ -251,7 +245,6 @@ function Teams({ people, onChange }: { people: { id: string; name: string; email
   const assign = useMutation(trpc.teams.setProjectTeam.mutationOptions({ onSuccess: refresh }));
   const [name, setName] = useState('');
   const [editing, setEditing] = useState<{ teamId: string; userIds: string[] } | null>(null);
-  const failure = [create, members, assign].find((m) => m.isError)?.error;
   if (teams.isError) return <ErrorState error={teams.error} title="Could not load the teams" />;
   return (
     <div className="stack">
@@ -270,11 +263,7 @@ function Teams({ people, onChange }: { people: { id: string; name: string; email
           </button>
         </form>
       </div>
-      {failure && (
-        <div className="alert alert-error" role="alert" data-testid="teams-error">
-          {toApiError(failure).message}
-        </div>
-      )}
+      <MutationError mutations={[create, members, assign]} testId="teams-error" />
       <div className="card">
         <table className="table" data-testid="teams-table">
           <tbody>

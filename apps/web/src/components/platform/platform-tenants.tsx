@@ -1,9 +1,8 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { toApiError } from '../../lib/errors';
 import { useTRPC } from '../../lib/trpc/client';
-import { ErrorState, SkeletonRows } from '../ui/states';
+import { ErrorState, MutationError, SkeletonRows } from '../ui/states';
 
 /** Saves a string as a file in the browser (the export of a tenant). */
 function download(name: string, text: string) {
@@ -34,7 +33,6 @@ export function PlatformTenants() {
   const [form, setForm] = useState({ slug: '', name: '', adminEmail: '', adminName: '' });
   const [editing, setEditing] = useState<{ tenantId: string; blueprints: string; users: string } | null>(null);
   const [leaving, setLeaving] = useState<{ tenantId: string; slug: string; typed: string; exported: boolean } | null>(null);
-  const failure = [provision, status, quotas, exporter, offboard].find((m) => m.isError)?.error;
 
   if (tenants.isError) return <ErrorState error={tenants.error} title="Could not load the tenants" />;
   if (tenants.isPending) return <SkeletonRows rows={4} cols={6} />;
@@ -46,11 +44,7 @@ export function PlatformTenants() {
           <div className="subtitle">Every tenant of this installation. Suspension and quotas apply at the tenant&apos;s next request.</div>
         </div>
       </div>
-      {failure && (
-        <div className="alert alert-error" role="alert" data-testid="platform-error">
-          {toApiError(failure).message}
-        </div>
-      )}
+      <MutationError mutations={[provision, status, quotas, exporter, offboard]} testId="platform-error" />
       {offboard.data && (
         <div className="alert alert-success" data-testid="platform-offboarded">
           Tenant {offboard.data.slug} was offboarded: {offboard.data.users} people, {offboard.data.blueprints} blueprints, {offboard.data.versions} versions and {offboard.data.events} audit events deleted.

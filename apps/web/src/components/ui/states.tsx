@@ -26,6 +26,17 @@ export function ErrorState({ error, title = 'Something went wrong', action }: { 
   );
 }
 
+/** The first failure among a form's mutations, with the server's message (which names the field and the reason). */
+export function MutationError({ mutations, testId }: { mutations: readonly { isError: boolean; error: unknown }[]; testId: string }) {
+  const failed = mutations.find((m) => m.isError);
+  if (!failed) return null;
+  return (
+    <div className="alert alert-error" role="alert" data-testid={testId}>
+      {toApiError(failed.error).message}
+    </div>
+  );
+}
+
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
   return (
     <div className="state" data-testid="empty-state">

@@ -1,8 +1,7 @@
 import type { NextRequest } from 'next/server';
 import { env } from '../../../../env';
 import { upstreamHeaders } from '../../../../lib/proxy-headers';
-import { renewSessionIfDue } from '../../../../lib/auth';
-import { readToken } from '../../../../lib/session';
+import { sessionTokenRenewedIfDue } from '../../../../lib/auth';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,8 +17,7 @@ async function forward(req: NextRequest): Promise<Response> {
   const path = url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length) : '';
   const target = `${env.SERVICES_URL}/trpc/${path}${url.search}`;
 
-  await renewSessionIfDue();
-  const headers = upstreamHeaders(req.headers, await readToken());
+  const headers = upstreamHeaders(req.headers, await sessionTokenRenewedIfDue());
 
   let upstream: Response;
   try {
