@@ -70,8 +70,14 @@ describe('reads after mutations are never stale (real Redis)', () => {
       // A version save does not change a count, and no longer touches the project list.
       const { items } = await a.blueprints.list({ pageSize: 1 });
       // The concurrent creates may have left reloads of the project list in flight (refresh-ahead, off the
-      // requests): wait until none lands for 300 ms, so only what the save itself causes is counted.
-      for (let seen = -1; seen !== loads(); ) {
+      // requests): wait until neither process has a load, an invalidation or a reload running or queued, and none
+      // landed for 300 ms, so only what the save itself causes is counted.
+      const busy = () =>
+        [deps, other].some((d) => {
+          const st = d.cache.stats();
+          return st.inflight > 0 || st.pendingInvalidations > 0 || (st.refreshAhead !== null && st.refreshAhead.queued + st.refreshAhead.running > 0);
+        });
+      for (let seen = -1; busy() || seen !== loads(); ) {
         seen = loads();
         await new Promise((r) => setTimeout(r, 300));
       }
