@@ -13,6 +13,12 @@ export const tenants = pgTable(
     dataRegion: text('data_region').notNull().default('eu-west-1'),
     status: text('status', { enum: ['active', 'suspended'] }).notNull().default('active'),
     tier: text('tier', { enum: ['free', 'team', 'enterprise'] }).notNull().default('team'),
+    /**
+     * Where the tenant's design data lives: `shared`, the standard tier (shared tables, row-level security), or
+     * `schema`, the enterprise tier (its projects, blueprints, versions and audit events in a schema of its own,
+     * `tenant_<id without dashes>`, created and migrated by `tenant_schema_create`; migration 0017).
+     */
+    isolation: text('isolation', { enum: ['shared', 'schema'] }).notNull().default('shared'),
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
     quotas: jsonb('quotas').$type<Record<string, number>>().notNull().default({}),
     /** People of this tenant may sign in only through its identity providers (no development sign-in). */

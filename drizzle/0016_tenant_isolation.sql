@@ -1,0 +1,1 @@
+ALTER TABLE "tenants" ADD COLUMN "isolation" text DEFAULT 'shared' NOT NULL;
