@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { signIn } from './helpers';
 
 test.describe('Platform -> Tenants', () => {
-  test('an operator provisions a tenant, suspends and resumes it, sets a quota, exports and offboards it', async ({ page }) => {
+  test('an operator provisions an enterprise tenant (a schema of its own), suspends and resumes it, sets a quota, exports and offboards it', async ({ page }) => {
     await signIn(page, 'olga@platform.test');
     await page.getByTestId('nav-tenants').click();
     const slug = `e2e-${Date.now().toString(36)}`;
@@ -10,9 +10,11 @@ test.describe('Platform -> Tenants', () => {
     await page.getByTestId('provision-name').fill('E2E Co');
     await page.getByTestId('provision-email').fill(`boss@${slug}.test`);
     await page.getByTestId('provision-admin').fill('E2E Boss');
+    await page.getByTestId('provision-isolation').selectOption('schema');
     await page.getByTestId('provision-submit').click();
     const row = page.locator(`[data-testid="platform-tenant"][data-slug="${slug}"]`);
     await expect(row).toContainText('E2E Co');
+    await expect(row.getByTestId('tenant-isolation')).toHaveText('Enterprise');
 
     await row.getByTestId('tenant-toggle').click();
     await expect(row.getByTestId('tenant-status')).toHaveText('suspended');

@@ -14,8 +14,26 @@ function assertTenantId(tenantId: string) {
   if (!UUID.test(tenantId)) throw new Error(`tenant transaction: tenantId must be a uuid, got "${tenantId}"`);
 }
 
+/** The schema of an enterprise tenant's design data (`tenant_schema_name` in migration 0017). */
+export function tenantSchemaName(tenantId: string): string {
+  assertTenantId(tenantId);
+  return `tenant_${tenantId.replaceAll('-', '').toLowerCase()}`;
+}
+
 /**
- * Runs `fn` in one transaction whose `app.tenant_id` is set transaction-locally (set_config(..., true)), so the
+ * The statement that opens every tenant transaction: `app.tenant_id` for row-level security, and the search_path
+ * that picks the tenant's schema, both transaction-local (nothing reaches the next PgBouncer client). An enterprise
+ * tenant's schema comes first, so its tables are the ones unqualified names find; a standard tenant has no such
+ * schema, PostgreSQL skips it, and the shared tables are found (migration 0017). pg_temp last: no temporary table
+ * can stand in for a tenant table.
+ */
+export function tenantSettings(tenantId: string): string {
+  const schema = tenantSchemaName(tenantId);
+  return `select set_config('app.tenant_id', ${literal(tenantId)}, true), set_config('search_path', '${schema}, public, pg_temp', true)`;
+}
+
+/**
+ * Runs `fn` in one transaction whose `app.tenant_id` (and search_path, `tenantSettings`) is set transaction-locally (set_config(..., true)), so the
  * row-level-security policies see exactly this tenant and nothing leaks to the next PgBouncer client.
  */
 export async function withTenant<T>(
@@ -27,7 +45,7 @@ export async function withTenant<T>(
   assertTenantId(tenantId);
   return db.transaction(
     async (tx) => {
-      await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
+      await tx.execute(sql.raw(tenantSettings(tenantId)));
       if (options.audit) await tx.execute(sql.raw(auditActorStatement(options.audit)));
       return fn(tx);
     },
@@ -103,7 +121,7 @@ interface TPendingStatement {
  * (BEGIN, SET TRANSACTION, set_config, each query, COMMIT), and postgres.js sends a statement with parameters in two
  * (it asks the server for their types first). Here the read is one simple-protocol message:
  *
- *   SET TRANSACTION READ ONLY; SELECT set_config('app.tenant_id', '<tenant>', true); <query 1>; <query 2> ...
+ *   SET TRANSACTION READ ONLY; <tenantSettings: app.tenant_id and search_path>; <query 1>; <query 2> ...
  *
  * PostgreSQL runs the statements of one such message as one implicit transaction, so the tenant setting is local to
  * it and row-level security sees it in every query, exactly as in `withTenant`; the transaction ends with the
@@ -187,7 +205,7 @@ function createTenantStatements(sql: Sql, mode: 'read' | 'write', { timeoutMs }:
    */
   async function send(tenantId: string, calls: TPendingStatement[][], audit?: TAuditActor): Promise<void> {
     const statements = calls.flat();
-    const settings = [`select set_config('app.tenant_id', ${literal(tenantId)}, true)`, ...(audit ? [auditActorStatement(audit)] : [])];
+    const settings = [tenantSettings(tenantId), ...(audit ? [auditActorStatement(audit)] : [])];
     const text = [...head, ...settings, ...statements.map((c) => c.text)].join('; ');
     const first = head.length + settings.length;
     try {

@@ -10,8 +10,8 @@ import { withoutSecrets } from './sso';
 
 /** Every tenant with its status, tier, quotas and size (`platform_tenants`, a definer function). */
 export async function platformTenants(tx: TExecutor) {
-  const rows = await tx.execute<{ id: string; slug: string; name: string; status: string; tier: string; quotas: Record<string, number>; sso_required: boolean; created_at: string; users: string; blueprints: string }>(sql`select * from platform_tenants()`);
-  return rows.map((r) => ({ id: r.id, slug: r.slug, name: r.name, status: r.status, tier: r.tier, quotas: r.quotas, ssoRequired: r.sso_required, createdAt: new Date(r.created_at).toISOString(), users: Number(r.users), blueprints: Number(r.blueprints) }));
+  const rows = await tx.execute<{ id: string; slug: string; name: string; status: string; tier: string; isolation: 'shared' | 'schema'; quotas: Record<string, number>; sso_required: boolean; created_at: string; users: string; blueprints: string }>(sql`select * from platform_tenants()`);
+  return rows.map((r) => ({ id: r.id, slug: r.slug, name: r.name, status: r.status, tier: r.tier, isolation: r.isolation, quotas: r.quotas, ssoRequired: r.sso_required, createdAt: new Date(r.created_at).toISOString(), users: Number(r.users), blueprints: Number(r.blueprints) }));
 }
 
 /** One tenant's slug, status and quotas (`platform_tenant`), or null. */
@@ -20,8 +20,9 @@ export async function platformTenant(tx: TExecutor, tenantId: string) {
   return row ?? null;
 }
 
-export async function provisionTenant(tx: TExecutor, a: { slug: string; name: string; tier: string; adminEmail: string; adminName: string }) {
-  const [row] = await tx.execute<{ tenant_id: string; user_id: string }>(sql`select * from platform_provision_tenant(${a.slug}, ${a.name}, ${a.tier}, ${a.adminEmail}, ${a.adminName})`);
+/** A new tenant with its first admin and a default project; `isolation: 'schema'` creates its schema too (0017). */
+export async function provisionTenant(tx: TExecutor, a: { slug: string; name: string; tier: string; isolation: 'shared' | 'schema'; adminEmail: string; adminName: string }) {
+  const [row] = await tx.execute<{ tenant_id: string; user_id: string }>(sql`select * from platform_provision_tenant(${a.slug}, ${a.name}, ${a.tier}, ${a.isolation}, ${a.adminEmail}, ${a.adminName})`);
   return { tenantId: row!.tenant_id, adminId: row!.user_id };
 }
 
@@ -43,7 +44,7 @@ export async function offboardTenant(tx: TExecutor, a: { tenantId: string; platf
  * offboarded customer takes with them. Identity providers without their secrets; API tokens and SSO state left out.
  */
 export async function exportTenant(tx: TExecutor, { tenantId }: { tenantId: string }) {
-  const [tenant] = await tx.select({ id: tenants.id, slug: tenants.slug, name: tenants.name, tier: tenants.tier, dataRegion: tenants.dataRegion, createdAt: tenants.createdAt }).from(tenants).where(eq(tenants.id, tenantId));
+  const [tenant] = await tx.select({ id: tenants.id, slug: tenants.slug, name: tenants.name, tier: tenants.tier, isolation: tenants.isolation, dataRegion: tenants.dataRegion, createdAt: tenants.createdAt }).from(tenants).where(eq(tenants.id, tenantId));
   return {
     format: 'iac-dharma.tenant-export.v1',
     exportedAt: new Date().toISOString(),

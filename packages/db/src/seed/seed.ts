@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { auditActorStatement } from '../tenant';
+import { auditActorStatement, tenantSettings } from '../tenant';
 import { ZBlueprintGraph, type TBlueprintGraphInput } from '../blueprint-graph';
 import type { TDb } from '../client';
 import { createBlueprint, saveBlueprintVersion } from '../queries/blueprints';
@@ -135,7 +135,7 @@ export async function seed(db: TDb, log: (line: string) => void = console.log): 
       const [tenant] = await tx.insert(tenants).values({ slug: t.slug, name: t.name, dataRegion: t.dataRegion, tier: t.tier }).returning({ id: tenants.id });
       const tenantId = tenant!.id;
       // The sample blueprints are written by the same functions as the services' (audited): the seed is their actor.
-      await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
+      await tx.execute(sql.raw(tenantSettings(tenantId)));
       await tx.execute(sql.raw(auditActorStatement({ actorId: null, actorType: 'system', actorLabel: 'seed' })));
       const userRows = await tx.insert(users).values(t.users.map(({ roles: _roles, ...u }) => ({ tenantId, ...u }))).returning({ id: users.id, email: users.email });
       const userId = (email: string) => userRows.find((u) => u.email === email)!.id;

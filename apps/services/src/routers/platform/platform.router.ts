@@ -22,7 +22,7 @@ const platformProcedure = permission('tenant', 'manage').use(({ ctx, next }) => 
   return next();
 });
 
-const ZTenantRow = z.object({ id: z.string(), slug: z.string(), name: z.string(), status: z.string(), tier: z.string(), quotas: z.record(z.string(), z.number()), ssoRequired: z.boolean(), createdAt: z.string(), users: z.number(), blueprints: z.number() });
+const ZTenantRow = z.object({ id: z.string(), slug: z.string(), name: z.string(), status: z.string(), tier: z.string(), isolation: z.enum(['shared', 'schema']), quotas: z.record(z.string(), z.number()), ssoRequired: z.boolean(), createdAt: z.string(), users: z.number(), blueprints: z.number() });
 
 export const platformRouter = router({
   tenants: platformProcedure.output(z.array(ZTenantRow)).query(({ ctx }) => ctx.tx((tx) => platformTenants(tx), { readOnly: true })),
@@ -33,6 +33,8 @@ export const platformRouter = router({
         slug: z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9-]{1,40}$/, { error: 'must be 2-41 characters: a-z, 0-9 and -, starting with a letter' }),
         name: z.string().trim().min(1, { error: 'must not be empty' }).max(100, { error: 'must be at most 100 characters' }),
         tier: z.enum(['free', 'team', 'enterprise'], { error: 'must be free, team or enterprise' }).default('team'),
+        /** `shared`: the standard isolation tier (shared tables, row-level security); `schema`: enterprise, a schema of its own. */
+        isolation: z.enum(['shared', 'schema'], { error: 'must be shared (standard) or schema (enterprise)' }).default('shared'),
         adminEmail: z.email({ error: 'must be an email address' }).max(320),
         adminName: z.string().trim().min(1, { error: 'must not be empty' }).max(100, { error: 'must be at most 100 characters' }),
       }),

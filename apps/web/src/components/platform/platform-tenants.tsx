@@ -14,6 +14,12 @@ function download(name: string, text: string) {
   URL.revokeObjectURL(url);
 }
 
+/** The two isolation tiers, as the console names them. */
+const ISOLATION = {
+  shared: { label: 'Standard', detail: 'shared tables, row-level security' },
+  schema: { label: 'Enterprise', detail: 'a database schema of its own' },
+} as const;
+
 const quotaValue = (v: string) => (v.trim() === '' ? null : Number(v));
 
 /**
@@ -30,7 +36,8 @@ export function PlatformTenants() {
   const quotas = useMutation(trpc.platform.setQuotas.mutationOptions({ onSuccess: refresh }));
   const exporter = useMutation(trpc.platform.export.mutationOptions());
   const offboard = useMutation(trpc.platform.offboard.mutationOptions({ onSuccess: refresh }));
-  const [form, setForm] = useState({ slug: '', name: '', adminEmail: '', adminName: '' });
+  const blank = { slug: '', name: '', adminEmail: '', adminName: '', isolation: 'shared' as 'shared' | 'schema' };
+  const [form, setForm] = useState(blank);
   const [editing, setEditing] = useState<{ tenantId: string; blueprints: string; users: string } | null>(null);
   const [leaving, setLeaving] = useState<{ tenantId: string; slug: string; typed: string; exported: boolean } | null>(null);
 
@@ -57,6 +64,7 @@ export function PlatformTenants() {
               <th>Tenant</th>
               <th>Status</th>
               <th>Tier</th>
+              <th>Isolation</th>
               <th>People</th>
               <th>Blueprints</th>
               <th>Quotas</th>
@@ -73,6 +81,9 @@ export function PlatformTenants() {
                 </td>
                 <td data-testid="tenant-status">{t.status}</td>
                 <td>{t.tier}</td>
+                <td data-testid="tenant-isolation" title={ISOLATION[t.isolation].detail}>
+                  {ISOLATION[t.isolation].label}
+                </td>
                 <td>{t.users}</td>
                 <td>{t.blueprints}</td>
                 <td className="small">
@@ -160,7 +171,7 @@ export function PlatformTenants() {
         className="card card-body stack"
         onSubmit={(e) => {
           e.preventDefault();
-          provision.mutate(form, { onSuccess: () => setForm({ slug: '', name: '', adminEmail: '', adminName: '' }) });
+          provision.mutate(form, { onSuccess: () => setForm(blank) });
         }}
       >
         <h2>Provision a tenant</h2>
@@ -180,6 +191,16 @@ export function PlatformTenants() {
           <label className="field">
             <span>First admin&apos;s name</span>
             <input required value={form.adminName} onChange={(e) => setForm({ ...form, adminName: e.target.value })} data-testid="provision-admin" />
+          </label>
+          <label className="field">
+            <span>Isolation</span>
+            <select value={form.isolation} onChange={(e) => setForm({ ...form, isolation: e.target.value as 'shared' | 'schema' })} data-testid="provision-isolation">
+              {(['shared', 'schema'] as const).map((k) => (
+                <option key={k} value={k}>
+                  {ISOLATION[k].label}: {ISOLATION[k].detail}
+                </option>
+              ))}
+            </select>
           </label>
           <button type="submit" className="btn btn-primary" disabled={provision.isPending} data-testid="provision-submit">
             Provision
