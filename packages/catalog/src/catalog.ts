@@ -24,6 +24,8 @@ export interface TCatalogEntry {
   category: TCategory;
   properties: TPropSpec[];
   resources: TResourceTypes;
+  /** Properties of which at least one must be set (a subnet's one CIDR block, or its blocks per zone). */
+  requireOne?: readonly string[];
   /** Another resource type when a property has one of some values (a DynamoDB table is not an RDS instance). */
   variants?: { property: string; values: readonly string[]; label: string; resources: TResourceTypes; properties?: TPropSpec[] }[];
 }
@@ -75,7 +77,7 @@ const specific: Record<TKind, Record<TCloud, TSpecific>> = {
     gcp: { label: 'VPC network', service: 'Google VPC', category: 'network', properties: [bool('autoCreateSubnetworks', 'Auto-create subnetworks', { default: false })], resources: { terraform: 'google_compute_network', pulumi: 'gcp:compute/network:Network' } },
   },
   subnet: {
-    aws: { label: 'Subnets', service: 'Amazon VPC', category: 'network', properties: [strs('cidrs', 'CIDR blocks (one per zone)', { required: true, pattern: CIDR }), int('availabilityZones', 'Availability zones', { min: 1, max: 6, default: 2 })], resources: { terraform: 'aws_subnet', pulumi: 'aws:ec2/subnet:Subnet', cloudformation: 'AWS::EC2::Subnet' } },
+    aws: { label: 'Subnets', service: 'Amazon VPC', category: 'network', properties: [str('cidr', 'CIDR block', { pattern: CIDR }), strs('cidrs', 'CIDR blocks (one subnet per zone)', { pattern: CIDR }), int('availabilityZones', 'Availability zones', { min: 1, max: 6, default: 2 })], requireOne: ['cidr', 'cidrs'], resources: { terraform: 'aws_subnet', pulumi: 'aws:ec2/subnet:Subnet', cloudformation: 'AWS::EC2::Subnet' } },
     azure: { label: 'Subnet', service: 'Azure Virtual Network', category: 'network', properties: [str('cidr', 'Address prefix', { required: true, pattern: CIDR }), bool('privateEndpoints', 'Private endpoints', { default: false })], resources: { terraform: 'azurerm_subnet', pulumi: 'azure-native:network:Subnet', bicep: 'Microsoft.Network/virtualNetworks/subnets@2023-09-01' } },
     gcp: { label: 'Subnetwork', service: 'Google VPC', category: 'network', properties: [str('cidr', 'IP range', { required: true, pattern: CIDR }), obj('secondaryRanges', 'Secondary ranges')], resources: { terraform: 'google_compute_subnetwork', pulumi: 'gcp:compute/subnetwork:Subnetwork' } },
   },

@@ -96,6 +96,10 @@ function componentFindings(c: TComponent, rules: TValidationRules, naming: RegEx
     const problem = checkValue(spec, value);
     if (problem) at(problem.code, 'error', `properties.${spec.name}`, problem.message, problem.hint);
   }
+  if (entry.requireOne && entry.requireOne.every((name) => c.properties[name] === undefined || c.properties[name] === null)) {
+    const labels = entry.requireOne.map((name) => specs.get(name)?.label ?? name);
+    at('property-required', 'error', `properties.${entry.requireOne[0]}`, `${labels.join(' or ')} is required for ${label}`, `set ${entry.requireOne.join(' or ')}`);
+  }
   for (const name of Object.keys(c.properties)) {
     if (!specs.has(name)) at('property-unknown', 'warning', `properties.${name}`, `${label} has no property "${name}"; it is ignored by the generators`, `remove it or use one of: ${properties.map((p) => p.name).join(', ')}`);
   }

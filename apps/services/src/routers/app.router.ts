@@ -3,6 +3,7 @@ import { router } from '../trpc/procedures';
 import type { TCachedReadSpec } from '../trpc/cached-read';
 import { blueprintReads, blueprintsRouter } from './blueprints/blueprints.router';
 import { healthRouter } from './health.router';
+import { iacReads, iacRouter } from './iac/iac.router';
 import { identityRouter } from './identity/identity.router';
 import { ssoRouter } from './identity/sso.router';
 import { teamsRouter } from './identity/teams.router';
@@ -22,6 +23,7 @@ export const appRouter = router({
   platform: platformRouter,
   projects: projectsRouter,
   blueprints: blueprintsRouter,
+  iac: iacRouter,
   monitoring: monitoringRouter,
   users: usersRouter,
   roles: rolesRouter,
@@ -43,4 +45,5 @@ const prefixed = (prefix: string, specs: Record<string, TCachedReadSpec<never, n
 export const cachedReadSpecs: Record<string, TCachedReadSpec> = {
   ...prefixed('blueprints', blueprintReads as never),
   ...prefixed('projects', projectReads as never),
+  ...prefixed('iac', iacReads as never),
 };

@@ -39,8 +39,12 @@ const defined = (attrs: Record<string, TValue | undefined>): TAttrs => Object.fr
 export const awsMappings: Record<TKind, TMapping> = {
   vpc: (ctx) => ({ attrs: { cidr_block: ctx.prop('cidr', '10.0.0.0/16'), enable_dns_hostnames: ctx.prop('enableDnsHostnames', true), enable_dns_support: true, tags: tagsOf(ctx) } }),
   subnet: (ctx) => {
-    const cidrs = ctx.prop<string[]>('cidrs', ['10.0.0.0/24']);
     const vpc = ctx.related('vpc');
+    const cidrs = ctx.prop<string[] | null>('cidrs', null);
+    if (cidrs === null) {
+      const attrs = { vpc_id: vpc ? ctx.ref(vpc, 'id') : undefined, cidr_block: ctx.prop('cidr', '10.0.0.0/24'), availability_zone: new Expr('data.aws_availability_zones.available.names[0]'), map_public_ip_on_launch: ctx.prop('public', false), tags: tagsOf(ctx) };
+      return { data: [AZS], attrs: defined(attrs) };
+    }
     return {
       count: cidrs.length,
       data: [AZS],

@@ -97,7 +97,7 @@ describe('Terraform generation', () => {
         expect(terraformFmt(files)).toEqual({ status: 0, output: '' });
         expect(undeclaredReferences(files)).toEqual([]);
       }),
-      { numRuns: 40 },
+      { numRuns: 60 },
     );
   });
 });
@@ -136,7 +136,7 @@ function graphArbitrary(): fc.Arbitrary<TBlueprintGraphInput> {
         return fc.record({ useVariant: fc.boolean(), region: fc.constantFrom(...regions), suffix: fc.string({ maxLength: 6 }).filter((s) => !s.includes('\u0000')) }).chain(({ useVariant, region, suffix }) => {
           const selected = useVariant && variant ? { [variant.property]: variant.values[0]! } : {};
           const props = resolveEntry(entry, selected).properties.filter((p) => !p.secret && !(useVariant && p.name === variant?.property));
-          const required = props.filter((p) => p.required || (p.name === 'engine' && !useVariant));
+          const required = props.filter((p) => p.required || p.name === entry.requireOne?.[0] || (p.name === 'engine' && !useVariant));
           const optional = props.filter((p) => !required.includes(p));
           return fc.record({
             required: fc.tuple(...required.map((p) => valueFor(p).map((v) => [p.name, v] as const))),

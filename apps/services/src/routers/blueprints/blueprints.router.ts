@@ -58,8 +58,11 @@ async function assertCovers(tx: TTenantTx, ctx: TScopedCtx, id: string, action: 
   }
 }
 
-/** Own- and team-scope readers: a blueprint outside their scope reads as not found (its existence is not theirs). */
-async function assertReadable(ctx: TReadCtx, id: string) {
+/**
+ * Own- and team-scope readers: a blueprint outside their scope reads as not found (its existence is not theirs). The
+ * one check every read of a blueprint's data makes (its versions, its generated code).
+ */
+export async function assertReadable(ctx: TReadCtx, id: string) {
   if (isTenantWide(ctx.scope)) return;
   const [rows] = await ctx.read((db) => [ownerStatement(db, { tenantId: ctx.tenant.id, id })]);
   if (!scopeCovers(ctx.scope, holderOf(ctx), toOwner(rows))) throw notFound('blueprint', 'id');

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { validateGraph } from '@dharma/catalog/validate';
+import { toVersion, versionStatement } from '@dharma/db/queries/blueprint-versions';
+import { blueprintNameStatement, designRulesStatement, toDesignRules } from '@dharma/db/queries/iac';
+import { DomainError, notFound } from '@dharma/db/errors';
+import { FORMATS, generate } from '@dharma/iac/generate';
+import { cachedQuery, cachedRead } from '../../trpc/cached-read';
+import { router } from '../../trpc/procedures';
+import { assertReadable } from '../blueprints/blueprints.router';
+import { ZVersionInput } from '../blueprints/blueprints.schema';
+
+const ZFinding = z.object({ code: z.string(), severity: z.enum(['error', 'warning']), componentId: z.string().nullable(), field: z.string().nullable(), message: z.string(), hint: z.string() });
+const ZValidation = z.object({ findings: z.array(ZFinding), errors: z.number(), warnings: z.number() });
+const ZGenerateInput = ZVersionInput.extend({ format: z.enum(FORMATS, { error: `must be one of: ${FORMATS.join(', ')}` }) });
+const ZGeneration = z.object({
+  format: z.enum(FORMATS),
+  blueprint: z.string(),
+  version: z.number(),
+  graphHash: z.string(),
+  files: z.array(z.object({ path: z.string(), content: z.string() })),
+  warnings: z.number(),
+});
+
+/** Tags of what a validation depends on besides the immutable version: the tenant's design rules. */
+export const iacTags = { rules: 'iac:rules' };
+
+/**
+ * Reads derived from an immutable version (so cached for an hour; the tenant's rules by tag): its validation against
+ * the catalog and the tenant's rules, and its generated code, which the same version always gives byte for byte.
+ */
+export const iacReads = {
+  validate: cachedRead({ resource: 'blueprint', action: 'read', input: ZVersionInput, output: ZValidation, tags: () => [iacTags.rules], ttlSeconds: 3600 }),
+  generate: cachedRead({ resource: 'iac', action: 'read', input: ZGenerateInput, output: ZGeneration, tags: () => [iacTags.rules], ttlSeconds: 3600 }),
+};
+
+type TCtx = Parameters<Parameters<typeof cachedQuery>[1]>[0];
+
+/** The version, its blueprint's name and the tenant's rules, in one read; not found as the blueprint reads do. */
+async function versionWithRules(ctx: TCtx, input: z.output<typeof ZVersionInput>) {
+  await assertReadable(ctx, input.id);
+  const tenantId = ctx.tenant.id;
+  const [versionRows, nameRows, ruleRows] = await ctx.read((db) => [versionStatement(db, { tenantId, blueprintId: input.id, number: input.number }), blueprintNameStatement(db, { id: input.id }), designRulesStatement(db, { tenantId })]);
+  if (!nameRows[0]) throw notFound('blueprint', 'id');
+  const version = toVersion(versionRows, input.number);
+  return { version, name: nameRows[0].name, validation: validateGraph(version.graph, toDesignRules(ruleRows)) };
+}
+
+export const iacRouter = router({
+  validate: cachedQuery(iacReads.validate, async (ctx, input) => (await versionWithRules(ctx, input)).validation),
+
+  /** The version as code in one format; refused, naming the first problem, while the version has validation errors. */
+  generate: cachedQuery(iacReads.generate, async (ctx, input) => {
+    const { version, name, validation } = await versionWithRules(ctx, input);
+    if (validation.errors > 0) {
+      const first = validation.findings.find((f) => f.severity === 'error')!;
+      throw new DomainError('PRECONDITION_FAILED', `version ${input.number} has ${validation.errors} validation error(s); fix them before generating. First: ${first.componentId ?? 'blueprint'} ${first.field ?? ''}: ${first.message}`, 'number');
+    }
+    const files = generate(version.graph, input.format, { blueprint: name, version: input.number });
+    return { format: input.format, blueprint: name, version: input.number, graphHash: version.graphHash, files, warnings: validation.warnings };
+  }),
+});
