@@ -45,7 +45,12 @@ describe('permissions: every system role, decided as declared', () => {
     { name: 'tokens.list', resource: 'token', action: 'read', run: (c) => c.tokens.list({}) },
     { name: 'users.createServiceAccount', resource: 'user', action: 'create', run: (c) => c.users.createServiceAccount({ name: `svc ${Math.random()}` }) },
     { name: 'roles.save', resource: 'role', action: 'manage', run: (c) => c.roles.save({ name: `r-${Date.now()}-${Math.floor(Math.random() * 1e6)}`, permissions: [{ resource: 'blueprint', action: 'read', scope: 'tenant' }] }) },
+    { name: 'iac.validate', resource: 'blueprint', action: 'read', run: async (c) => c.iac.validate({ id: await matrixBlueprint(), number: 1 }) },
+    { name: 'iac.generate', resource: 'iac', action: 'read', run: async (c) => c.iac.generate({ id: await matrixBlueprint(), number: 1, format: 'terraform' }) },
   ];
+  let made: Promise<string> | undefined;
+  /** One blueprint of the tenant's admin for the reads of a version (validation, generation). */
+  const matrixBlueprint = () => (made ??= callerFor(deps, acme.admin).then((admin) => admin.blueprints.create(create(`matrix-read-${Date.now()}`))).then((b) => b.id));
 
   it.each(ROLES)('%s', async (role: TRole) => {
     const caller = await callerFor(deps, await memberWith(acme.admin, [role], role.replaceAll('_', '-')));
