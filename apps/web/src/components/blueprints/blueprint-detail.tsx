@@ -4,8 +4,10 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { isMissing } from '../../lib/errors';
-import { canArchiveBlueprint, canEditBlueprint } from '../../lib/roles';
+import { can, canArchiveBlueprint, canEditBlueprint } from '../../lib/roles';
 import { useTRPC } from '../../lib/trpc/client';
+import { CodePanel } from '../iac/code-panel';
+import { ValidationPanel } from '../iac/validation-panel';
 import { useSessionUser } from '../shell/session-context';
 import { ConfirmDialog } from '../ui/confirm-dialog';
 import { ErrorState, NotFoundState, SkeletonBlock } from '../ui/states';
@@ -13,7 +15,7 @@ import { BlueprintHeader } from './blueprint-header';
 import { ComponentsTable, RelationsTable } from './graph-tables';
 import { VersionsTable } from './versions-table';
 
-const TABS = ['components', 'relations', 'versions'] as const;
+const TABS = ['components', 'relations', 'versions', 'validation', 'code'] as const;
 type TTab = (typeof TABS)[number];
 
 export function BlueprintDetail({ id }: { id: string }) {
@@ -85,7 +87,7 @@ export function BlueprintDetail({ id }: { id: string }) {
 
       <div className="card">
         <div className="tabs" role="tablist">
-          {TABS.map((t) => (
+          {TABS.filter((t) => t !== 'code' || can(user.permissions, 'iac', 'read')).map((t) => (
             <button
               key={t}
               type="button"
@@ -96,15 +98,19 @@ export function BlueprintDetail({ id }: { id: string }) {
               onClick={() => setTab(t)}
             >
               {t[0]!.toUpperCase() + t.slice(1)}
-              <span className="count">
-                {t === 'components' ? graph.components.length : t === 'relations' ? graph.relations.length : (versions.data?.length ?? '…')}
-              </span>
+              {(t === 'components' || t === 'relations' || t === 'versions') && (
+                <span className="count">
+                  {t === 'components' ? graph.components.length : t === 'relations' ? graph.relations.length : (versions.data?.length ?? '…')}
+                </span>
+              )}
             </button>
           ))}
         </div>
         <div className="card-body flush">
           {tab === 'components' && <ComponentsTable graph={graph} />}
           {tab === 'relations' && <RelationsTable graph={graph} />}
+          {tab === 'validation' && <ValidationPanel blueprintId={id} version={b.currentVersion} editable={editable} />}
+          {tab === 'code' && <CodePanel blueprintId={id} versions={versions.data?.map((v) => v.number) ?? [b.currentVersion]} current={b.currentVersion} />}
           {tab === 'versions' &&
             (versions.isError ? (
               <div className="card-body">

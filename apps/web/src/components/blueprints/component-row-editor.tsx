@@ -21,7 +21,7 @@ export function ComponentRowEditor({
   const err = (key: string, nested = true) => issuesAt(issues, key, nested);
   const cls = (base: string, key: string) => (err(key).length > 0 ? `${base} invalid` : base);
   return (
-    <tbody data-testid={`component-${i}`}>
+    <tbody data-testid={`component-${i}`} id={`component-${c.id}`}>
       <tr className="editor-fields">
         <td data-label="Id">
           <input

@@ -1,18 +1,10 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { download } from '../../lib/download';
 import { useTRPC } from '../../lib/trpc/client';
 import { ErrorState, MutationError, SkeletonRows } from '../ui/states';
 
-/** Saves a string as a file in the browser (the export of a tenant). */
-function download(name: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  URL.revokeObjectURL(url);
-}
 
 /** The two isolation tiers, as the console names them. */
 const ISOLATION = {
@@ -141,7 +133,7 @@ export function PlatformTenants() {
                   { tenantId: leaving.tenantId },
                   {
                     onSuccess: (out) => {
-                      download(`${leaving.slug}-export.json`, out.json);
+                      download(`${leaving.slug}-export.json`, out.json, 'application/json');
                       setLeaving({ ...leaving, exported: true });
                     },
                   },
