@@ -5,3 +5,4 @@ export * from './blueprints';
 export * from './identity';
 export * from './audit';
 export * from './sso';
+export * from './guardrails';
