@@ -28,3 +28,16 @@ export const DEFAULT_POLICIES: readonly TPolicy[] = [
   p({ key: 'production-monitoring', name: 'Monitoring in production', description: 'A production design includes monitoring (logs and alarms).', severity: 'medium', enforcement: 'soft', target: 'blueprint', when: `blueprint.components.exists(x, 'Environment' in x.tags && (x.tags['Environment'] == 'prod' || x.tags['Environment'] == 'production'))`, expression: `blueprint.components.exists(x, x.kind == 'monitoring')`, message: 'add a monitoring component to a production design' }),
   p({ key: 'key-vault-protection', name: 'Key protection', description: 'Key vaults keep soft delete and purge protection on.', severity: 'high', enforcement: 'hard', kinds: ['key_vault'], expression: `c.properties.softDelete == true && c.properties.purgeProtection == true`, message: 'turn on soft delete and purge protection' }),
 ];
+
+export type TLibraryPolicy = TPolicy & { source: 'default' | 'modified' | 'custom' };
+
+/**
+ * The library a tenant evaluates with: the defaults, each replaced by the tenant's row of the same key when it has
+ * one (`modified`), then the tenant's own policies (`custom`), in key order.
+ */
+export function effectiveLibrary(rows: readonly TPolicy[]): TLibraryPolicy[] {
+  const own = new Map(rows.map((r) => [r.key, r]));
+  const defaults = DEFAULT_POLICIES.map((d): TLibraryPolicy => (own.has(d.key) ? { ...own.get(d.key)!, source: 'modified' } : { ...d, source: 'default' }));
+  const custom = rows.filter((r) => !DEFAULT_POLICIES.some((d) => d.key === r.key)).map((r): TLibraryPolicy => ({ ...r, source: 'custom' }));
+  return [...defaults, ...custom].sort((a, b) => (a.key < b.key ? -1 : 1));
+}

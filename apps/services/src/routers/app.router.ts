@@ -2,6 +2,7 @@ import type { ROUTER_NAMES } from '../env';
 import { router } from '../trpc/procedures';
 import type { TCachedReadSpec } from '../trpc/cached-read';
 import { blueprintReads, blueprintsRouter } from './blueprints/blueprints.router';
+import { guardrailsRouter } from './guardrails/guardrails.router';
 import { healthRouter } from './health.router';
 import { iacReads, iacRouter } from './iac/iac.router';
 import { identityRouter } from './identity/identity.router';
@@ -24,6 +25,7 @@ export const appRouter = router({
   projects: projectsRouter,
   blueprints: blueprintsRouter,
   iac: iacRouter,
+  guardrails: guardrailsRouter,
   monitoring: monitoringRouter,
   users: usersRouter,
   roles: rolesRouter,

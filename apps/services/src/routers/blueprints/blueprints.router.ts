@@ -60,12 +60,15 @@ async function assertCovers(tx: TTenantTx, ctx: TScopedCtx, id: string, action: 
 
 /**
  * Own- and team-scope readers: a blueprint outside their scope reads as not found (its existence is not theirs). The
- * one check every read of a blueprint's data makes (its versions, its generated code).
+ * one check every read of a blueprint's data makes (its versions, its generated code). A tenant-wide reader's read
+ * of a missing blueprint fails on its own (no rows); `mustExist` checks first, for reads that would otherwise answer
+ * an empty list and for writes about the blueprint (a waiver).
  */
-export async function assertReadable(ctx: TReadCtx, id: string) {
-  if (isTenantWide(ctx.scope)) return;
+export async function assertReadable(ctx: TReadCtx, id: string, { mustExist = false } = {}) {
+  if (isTenantWide(ctx.scope) && !mustExist) return;
   const [rows] = await ctx.read((db) => [ownerStatement(db, { tenantId: ctx.tenant.id, id })]);
-  if (!scopeCovers(ctx.scope, holderOf(ctx), toOwner(rows))) throw notFound('blueprint', 'id');
+  const owner = toOwner(rows);
+  if (!isTenantWide(ctx.scope) && !scopeCovers(ctx.scope, holderOf(ctx), owner)) throw notFound('blueprint', 'id');
 }
 
 const ZDiffOutput = z.object({

@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import { validateGraph } from '@dharma/catalog/validate';
-import { toVersion, versionStatement } from '@dharma/db/queries/blueprint-versions';
-import { blueprintNameStatement, designRulesStatement, toDesignRules } from '@dharma/db/queries/iac';
-import { DomainError, notFound } from '@dharma/db/errors';
+import { DomainError } from '@dharma/db/errors';
 import { FORMATS, generate } from '@dharma/iac/generate';
-import { cachedQuery, cachedRead } from '../../trpc/cached-read';
+import { readVersion } from '../../domain/blueprints/read-version';
+import { cachedQuery, cachedRead, type TReadCtx } from '../../trpc/cached-read';
 import { router } from '../../trpc/procedures';
-import { assertReadable } from '../blueprints/blueprints.router';
 import { ZVersionInput } from '../blueprints/blueprints.schema';
 
 const ZFinding = z.object({ code: z.string(), severity: z.enum(['error', 'warning']), componentId: z.string().nullable(), field: z.string().nullable(), message: z.string(), hint: z.string() });
@@ -33,16 +31,9 @@ export const iacReads = {
   generate: cachedRead({ resource: 'iac', action: 'read', input: ZGenerateInput, output: ZGeneration, tags: () => [iacTags.rules], ttlSeconds: 3600 }),
 };
 
-type TCtx = Parameters<Parameters<typeof cachedQuery>[1]>[0];
-
-/** The version, its blueprint's name and the tenant's rules, in one read; not found as the blueprint reads do. */
-async function versionWithRules(ctx: TCtx, input: z.output<typeof ZVersionInput>) {
-  await assertReadable(ctx, input.id);
-  const tenantId = ctx.tenant.id;
-  const [versionRows, nameRows, ruleRows] = await ctx.read((db) => [versionStatement(db, { tenantId, blueprintId: input.id, number: input.number }), blueprintNameStatement(db, { id: input.id }), designRulesStatement(db, { tenantId })]);
-  if (!nameRows[0]) throw notFound('blueprint', 'id');
-  const version = toVersion(versionRows, input.number);
-  return { version, name: nameRows[0].name, validation: validateGraph(version.graph, toDesignRules(ruleRows)) };
+async function versionWithRules(ctx: TReadCtx, input: z.output<typeof ZVersionInput>) {
+  const { version, name, rules } = await readVersion(ctx, input);
+  return { version, name, validation: validateGraph(version.graph, rules) };
 }
 
 export const iacRouter = router({
