@@ -18,6 +18,10 @@ export const blueprints = pgTable(
     cloud: text('cloud', { enum: CLOUD_VALUES }).notNull(),
     status: text('status', { enum: BLUEPRINT_STATUSES }).notNull().default('draft'),
     currentVersion: integer('current_version').notNull().default(1),
+    /** The version under review (status `review`), as the author asked. */
+    reviewVersion: integer('review_version'),
+    /** The version last approved: the one that is delivered, even while newer versions are drafts. */
+    approvedVersion: integer('approved_version'),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
