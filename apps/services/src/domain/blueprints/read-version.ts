@@ -2,7 +2,7 @@ import { toVersion, versionStatement } from '@dharma/db/queries/blueprint-versio
 import { blueprintNameStatement, designRulesStatement, toDesignRules } from '@dharma/db/queries/iac';
 import { notFound } from '@dharma/db/errors';
 import type { TReadCtx } from '../../trpc/cached-read';
-import { assertReadable } from '../../routers/blueprints/blueprints.router';
+import { assertReadable } from '../../routers/blueprints/blueprint-access';
 
 /**
  * One version of a blueprint the caller may read, with the blueprint's name and the tenant's design rules, in one

@@ -1,23 +1,17 @@
 import { z } from 'zod';
 import { recordEvent } from '@dharma/db/queries/audit';
 import { DomainError } from '@dharma/db/errors';
-import {
-  deletePolicy, evaluationsStatement, exemptionForUpdate, exemptionsStatement, insertEvaluation, insertExemption, savePolicy, setExemption, tenantPoliciesStatement,
-  type TExemptionRow, type TPolicyRow,
-} from '@dharma/db/queries/guardrails';
-import { evaluate, isExemptionActive, type TExemption } from '@dharma/guardrails/evaluate';
-import { effectiveLibrary, type TLibraryPolicy } from '@dharma/guardrails/library';
+import { deletePolicy, evaluationsStatement, exemptionForUpdate, exemptionsStatement, insertEvaluation, insertExemption, savePolicy, setExemption, type TExemptionRow } from '@dharma/db/queries/guardrails';
+import { evaluate, isExemptionActive } from '@dharma/guardrails/evaluate';
 import { compileExpression, PolicyCompileError, type TPolicy } from '@dharma/guardrails/policy';
 import { readVersion } from '../../domain/blueprints/read-version';
-import type { TReadCtx } from '../../trpc/cached-read';
+import { evaluationOf, libraryOf, policyOf, toExemption } from '../../domain/guardrails/evaluation';
 import { permission, router } from '../../trpc/procedures';
-import { assertReadable } from '../blueprints/blueprints.router';
+import { assertReadable } from '../blueprints/blueprint-access';
 import { ZVersionInput, ZBlueprintIdInput } from '../blueprints/blueprints.schema';
 import { ZEvaluation, ZExemption, ZExemptionIdInput, ZOverrideInput, ZPolicy, ZPolicyInput, ZWaiverInput } from './guardrails.schema';
 
 const MAX_WAIVER_DAYS = 366;
-const toPolicy = (r: TPolicyRow): TPolicy => ({ ...r, when: r.when ?? undefined });
-const toExemption = (r: TExemptionRow): TExemption => ({ ...r, expiresAt: r.expiresAt?.toISOString() ?? null, revokedAt: r.revokedAt?.toISOString() ?? null });
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /** Compiles a policy's expressions, or refuses it naming the field and CEL's reason (line and column). */
@@ -29,28 +23,6 @@ function assertCompiles(p: { expression: string; when: string | null }) {
     if (error instanceof PolicyCompileError) throw new DomainError('BAD_REQUEST', error.message, error.field);
     throw error;
   }
-}
-
-async function libraryOf(ctx: TReadCtx): Promise<TLibraryPolicy[]> {
-  const [rows] = await ctx.read((db) => [tenantPoliciesStatement(db, { tenantId: ctx.tenant.id })]);
-  return effectiveLibrary(rows.map(toPolicy));
-}
-
-/** A version evaluated against the tenant's library with the blueprint's exemptions in force now. */
-async function evaluationOf(ctx: TReadCtx, input: { id: string; number: number }) {
-  const [{ version, name }, library, [exemptionRows]] = await Promise.all([
-    readVersion(ctx, input),
-    libraryOf(ctx),
-    ctx.read((db) => [exemptionsStatement(db, { tenantId: ctx.tenant.id, blueprintId: input.id })]),
-  ]);
-  return { version: input.number, ...evaluate(version.graph, library, exemptionRows.map(toExemption), new Date(), { name }) };
-}
-
-/** The policy of this key in the tenant's library, or not found naming the field. */
-async function policyOf(ctx: TReadCtx, key: string): Promise<TLibraryPolicy> {
-  const policy = (await libraryOf(ctx)).find((p) => p.key === key);
-  if (!policy) throw new DomainError('NOT_FOUND', `no policy ${key} in this tenant's library`, 'policyKey');
-  return policy;
 }
 
 function statusOf(e: TExemptionRow, library: readonly TPolicy[], now: Date): z.infer<typeof ZExemption>['status'] {

@@ -11,7 +11,8 @@ import { smallGraph } from '../../testing/graphs';
  * design data (projects, environments, blueprints, versions, audit events) in a schema of its own, chosen per
  * transaction by search_path, and nowhere else; the standard tier and every other tenant cannot reach it.
  */
-const TENANT_TABLES = ['projects', 'environments', 'blueprints', 'blueprint_versions', 'audit_events'] as const;
+/** The tenant tables, as the database lists them (migration 0017's tenant_schema_tables, grown by later ones). */
+const tenantTables = () => asOwner(async (db) => (await db.execute<{ t: string }>(sql`select unnest(tenant_schema_tables()) as t`)).map((r) => r.t));
 
 let ops: Awaited<ReturnType<typeof scratchTenant>>;
 let standard: Awaited<ReturnType<typeof scratchTenant>>;
@@ -40,9 +41,12 @@ async function enterpriseTenant(label: string) {
 async function whereRowsLive(tenantId: string): Promise<Record<string, number>> {
   return asOwner(async (db) => {
     const schemas = (await db.execute<{ nspname: string }>(sql`select nspname from pg_namespace where nspname = 'public' or nspname like 'tenant\_%'`)).map((r) => r.nspname);
+    const tables = (await db.execute<{ t: string }>(sql`select unnest(tenant_schema_tables()) as t`)).map((r) => r.t);
     const found: Record<string, number> = {};
     for (const schema of schemas) {
-      for (const table of TENANT_TABLES) {
+      for (const table of tables) {
+        // A schema of this name without the table (not a tenant schema) holds none of its rows.
+        if (!(await db.execute<{ r: string | null }>(sql`select to_regclass(${`${schema}.${table}`}) as r`))[0]!.r) continue;
         const [row] = await db.execute<{ n: number }>(sql`select count(*)::int as n from ${sql.identifier(schema)}.${sql.identifier(table)} where tenant_id = ${tenantId}`);
         if (row!.n > 0) found[`${schema}.${table}`] = row!.n;
       }
@@ -62,7 +66,8 @@ describe('enterprise isolation tier (a schema per tenant)', () => {
     const tables = await asOwner((db) => db.execute<{ relname: string; rls: boolean }>(sql`
       select c.relname, c.relrowsecurity as rls from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname = ${e.schema} and c.relkind = 'r' order by c.relname`));
-    expect(tables.map((t) => `${t.relname}${t.rls ? ' (rls)' : ''}`)).toEqual([...TENANT_TABLES].sort().map((t) => `${t} (rls)`));
+    expect(tables.map((t) => `${t.relname}${t.rls ? ' (rls)' : ''}`)).toEqual((await tenantTables()).sort().map((t) => `${t} (rls)`));
+    expect(await tenantTables()).toEqual(expect.arrayContaining(['projects', 'blueprints', 'blueprint_versions', 'audit_events', 'guardrail_policies', 'guardrail_exemptions', 'guardrail_evaluations']));
   });
 
   it("an enterprise tenant's rows live in its own schema and nowhere else", async () => {

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { isMissing } from '../../lib/errors';
 import { can, canArchiveBlueprint, canEditBlueprint } from '../../lib/roles';
 import { useTRPC } from '../../lib/trpc/client';
+import { GuardrailsPanel } from '../guardrails/guardrails-panel';
 import { CodePanel } from '../iac/code-panel';
 import { ValidationPanel } from '../iac/validation-panel';
 import { useSessionUser } from '../shell/session-context';
@@ -13,9 +14,10 @@ import { ConfirmDialog } from '../ui/confirm-dialog';
 import { ErrorState, NotFoundState, SkeletonBlock } from '../ui/states';
 import { BlueprintHeader } from './blueprint-header';
 import { ComponentsTable, RelationsTable } from './graph-tables';
+import { HistoryList, LifecycleBar } from './lifecycle-bar';
 import { VersionsTable } from './versions-table';
 
-const TABS = ['components', 'relations', 'versions', 'validation', 'code'] as const;
+const TABS = ['components', 'relations', 'versions', 'validation', 'guardrails', 'code', 'history'] as const;
 type TTab = (typeof TABS)[number];
 
 export function BlueprintDetail({ id }: { id: string }) {
@@ -85,9 +87,11 @@ export function BlueprintDetail({ id }: { id: string }) {
         </div>
       )}
 
+      <LifecycleBar blueprintId={id} permissions={user.permissions} editable={editable} archived={Boolean(b.archivedAt)} />
+
       <div className="card">
         <div className="tabs" role="tablist">
-          {TABS.filter((t) => t !== 'code' || can(user.permissions, 'iac', 'read')).map((t) => (
+          {TABS.filter((t) => (t !== 'code' || can(user.permissions, 'iac', 'read')) && (t !== 'guardrails' || can(user.permissions, 'guardrail', 'read'))).map((t) => (
             <button
               key={t}
               type="button"
@@ -110,6 +114,8 @@ export function BlueprintDetail({ id }: { id: string }) {
           {tab === 'components' && <ComponentsTable graph={graph} />}
           {tab === 'relations' && <RelationsTable graph={graph} />}
           {tab === 'validation' && <ValidationPanel blueprintId={id} version={b.currentVersion} editable={editable} />}
+          {tab === 'history' && <HistoryList blueprintId={id} />}
+          {tab === 'guardrails' && <GuardrailsPanel blueprintId={id} version={b.currentVersion} permissions={user.permissions} canRequest={editable} />}
           {tab === 'code' && <CodePanel blueprintId={id} versions={versions.data?.map((v) => v.number) ?? [b.currentVersion]} current={b.currentVersion} />}
           {tab === 'versions' &&
             (versions.isError ? (

@@ -1,15 +1,19 @@
 'use client';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import type { TAction, TResource } from '@dharma/auth/rbac';
+import { can } from '../../lib/roles';
 import { useSessionUser } from './session-context';
 import { useNav } from './shell-frame';
 
-const LINKS = [
+/** A link's `needs`: the permission its page reads with; without it the link is not shown (the services refuse anyway). */
+type TLink = { href: string; label: string; needs?: [TResource, TAction] };
+const LINKS: { section: string; items: TLink[] }[] = [
   { section: 'Design', items: [{ href: '/blueprints', label: 'Blueprints' }] },
   { section: 'Operate', items: [{ href: '/system', label: 'System' }] },
-  { section: 'Govern', items: [{ href: '/audit', label: 'Audit log' }, { href: '/settings/users', label: 'Users & roles' }, { href: '/settings/tokens', label: 'API tokens' }, { href: '/settings/identity-providers', label: 'Identity providers' }] },
+  { section: 'Govern', items: [{ href: '/guardrails', label: 'Guardrails', needs: ['guardrail', 'read'] }, { href: '/audit', label: 'Audit log' }, { href: '/settings/users', label: 'Users & roles' }, { href: '/settings/tokens', label: 'API tokens' }, { href: '/settings/identity-providers', label: 'Identity providers' }] },
 ];
-const PLATFORM = { section: 'Platform', items: [{ href: '/platform', label: 'Tenants' }] };
+const PLATFORM: { section: string; items: TLink[] } = { section: 'Platform', items: [{ href: '/platform', label: 'Tenants' }] };
 
 export function Sidebar() {
   const pathname = usePathname();
@@ -29,7 +33,7 @@ export function Sidebar() {
       {groups.map((group) => (
         <div key={group.section}>
           <div className="nav-section">{group.section}</div>
-          {group.items.map((l) => (
+          {group.items.filter((l) => !l.needs || can(user.permissions, ...l.needs)).map((l) => (
             <Link
               key={l.href}
               href={l.href}
