@@ -13,6 +13,7 @@ import { loadScenarioFile } from '../runner/scenarios';
 import { repoRoot, startProcess, stopProcess } from './processes';
 import { servicesEnv as runnerServicesEnv } from '../runner/env';
 import { loadBenchEnv } from './env';
+import { designBench } from './design';
 
 /**
  * `npm run bench`: in one run on this machine, the bare node:http ceiling and blueprints.byId through the real
@@ -25,6 +26,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     rounds: { type: 'string', default: '3' },
     'no-write': { type: 'boolean', default: false },
+    /** Only the design-intelligence engines (no stack needed): `npm run bench -- --design-only`. */
+    'design-only': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(values.seconds);
@@ -33,6 +36,27 @@ const rounds = Number(values.rounds);
 for (const [flag, value] of Object.entries({ seconds, connections, rounds })) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${flag} must be a whole number of at least 1, got ${String(values[flag as keyof typeof values])}`);
 }
+/** Puts a dated section at the top of docs/PERFORMANCE.md (newest first). */
+function writeSection(section: string) {
+  if (values['no-write']) return;
+  const file = resolve(repoRoot, 'docs/PERFORMANCE.md');
+  mkdirSync(resolve(repoRoot, 'docs'), { recursive: true });
+  const head = '# Performance\n\nEvery section is one run of the command it names, on the machine it names. Newest first.\n\n';
+  const previous = existsSync(file) ? readFileSync(file, 'utf8').replace(head, '') : '';
+  writeFileSync(file, `${head}${section}\n${previous}`);
+  console.log('bench: wrote docs/PERFORMANCE.md');
+}
+
+const machine = `Machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}.`;
+// The engines first, on a quiet machine (nothing else started yet).
+const design = designBench();
+if (values['design-only']) {
+  const section = [`## ${new Date().toISOString().slice(0, 10)}: design intelligence engines`, '', `Command: \`npm run bench -- --design-only\`. ${machine}`, '', ...design].join('\n');
+  console.log(`\n${section}`);
+  writeSection(section);
+  process.exit(0);
+}
+
 const env = loadBenchEnv();
 
 const ports = { bare: 4299, bareSameBody: 4297, express: 4298, cached: 4201, uncached: 4202 };
@@ -297,7 +321,7 @@ function auditSection(): string[] {
 const section = [
   `## ${new Date().toISOString().slice(0, 10)}: reads and writes against bare node:http and an Express + pg baseline`,
   '',
-  `Command: \`npm run bench -- --seconds ${seconds} --connections ${connections} --rounds ${rounds}\` (stack from \`npm run stack:up\`). Machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Load generator (autocannon, ${connections} connections) and servers share the same cores, so compare ratios within this run, not absolute numbers across machines. Each read was measured in ${rounds} interleaved round(s) of ${seconds} s after one warm-up; req/s and percentiles pool the rounds, and the range is the lowest and highest ratio of one round to that round's ceiling.`,
+  `Command: \`npm run bench -- --seconds ${seconds} --connections ${connections} --rounds ${rounds}\` (stack from \`npm run stack:up\`). ${machine} Load generator (autocannon, ${connections} connections) and servers share the same cores, so compare ratios within this run, not absolute numbers across machines. Each read was measured in ${rounds} interleaved round(s) of ${seconds} s after one warm-up; req/s and percentiles pool the rounds, and the range is the lowest and highest ratio of one round to that round's ceiling.`,
   '',
   '| target | req/s | × bare | × bare per round | p50 ms | p95 ms | p99 ms | errors |',
   '|---|---|---|---|---|---|---|---|',
@@ -313,13 +337,7 @@ const section = [
   }),
   '',
   ...auditSection(),
+  ...design,
 ].join('\n');
 console.log(`\n${section}`);
-if (!values['no-write']) {
-  const file = resolve(repoRoot, 'docs/PERFORMANCE.md');
-  mkdirSync(resolve(repoRoot, 'docs'), { recursive: true });
-  const head = '# Performance\n\nEvery section is one run of the command it names, on the machine it names. Newest first.\n\n';
-  const previous = existsSync(file) ? readFileSync(file, 'utf8').replace(head, '') : '';
-  writeFileSync(file, `${head}${section}\n${previous}`);
-  console.log('bench: wrote docs/PERFORMANCE.md');
-}
+writeSection(section);

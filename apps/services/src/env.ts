@@ -4,7 +4,7 @@ import { authEnvShape } from '@dharma/auth/env';
 import { dbEnvShape, parseEnv, ZPostgresUrl } from '@dharma/db/env';
 
 /** Router names, as mounted in routers/app.router.ts (checked there at compile time). */
-export const ROUTER_NAMES = ['health', 'identity', 'sso', 'projects', 'blueprints', 'monitoring', 'users', 'roles', 'tokens', 'audit', 'teams', 'platform', 'iac', 'guardrails'] as const;
+export const ROUTER_NAMES = ['health', 'identity', 'sso', 'projects', 'blueprints', 'monitoring', 'users', 'roles', 'tokens', 'audit', 'teams', 'platform', 'iac', 'guardrails', 'costing'] as const;
 
 const ZBool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 

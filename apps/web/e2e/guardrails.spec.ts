@@ -23,7 +23,7 @@ async function signOut(page: Page) {
 }
 
 test.describe('Guardrails and the review', () => {
-  test('a guardrail failure blocks approval; fixed in the editor it passes, another person approves, the history shows it', async ({ page }) => {
+  test('a guardrail failure shows; fixed in the editor it passes, the cost and the Terraform of the fix are there, another person approves, the history shows it', async ({ page }) => {
     const name = uniqueName('E2E guarded');
     const id = await createAs(page, 'sam@acme.test', name, true);
     await page.goto(`/blueprints/${id}?tab=guardrails`);
@@ -39,6 +39,19 @@ test.describe('Guardrails and the review', () => {
     await page.getByTestId('tab-guardrails').click();
     await expect(page.getByTestId('guardrail-blocking')).toHaveText('0');
     await expect(page.getByTestId('guardrail-summary')).toHaveText('Version 2 passes the guardrails.');
+    // The cost of version 2: db.t4g.medium Multi-AZ in eu-west-1 (0.072 × 730 × 2 = 105.12) + 20 GB × 2 × 0.127 (5.08).
+    await page.getByTestId('tab-cost').click();
+    await expect(page.getByTestId('cost-monthly')).toHaveText('$110.20');
+    await expect(page.getByTestId('cost-missing')).toContainText('logs (usage-based');
+    await page.getByTestId('cost-compare').selectOption('1');
+    await expect(page.getByTestId('cost-change')).toHaveText('No change ($110.20 → $110.20)');
+    // And its Terraform, as a zip.
+    await page.getByTestId('tab-code').click();
+    await page.getByTestId('code-generate').click();
+    await expect(page.getByTestId('code-view')).toContainText('resource "aws_db_instance" "db" {');
+    const download = page.waitForEvent('download');
+    await page.getByTestId('code-download').click();
+    expect((await download).suggestedFilename()).toMatch(/-v2-terraform\.zip$/);
     await page.getByTestId('lifecycle-request').click();
     await expect(page.getByTestId('lifecycle-status')).toHaveText('review');
     await signOut(page);

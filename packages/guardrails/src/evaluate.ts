@@ -73,8 +73,19 @@ export function isExemptionActive(e: TExemption, policy: TPolicy, now: Date): bo
  * `when`), design policies once. Pure: the same inputs give the same result.
  */
 export function evaluate(graph: TBlueprintGraph, policies: readonly TPolicy[], exemptions: readonly TExemption[] = [], now = new Date(), meta: { name: string } = { name: '' }): TEvaluation {
-  const views = graph.components.map(componentView);
-  const blueprint = toCel({ name: meta.name, components: views, relations: graph.relations });
+  // What a component is linked to (depends_on and contains, either way): so a policy about neighbours reads a
+  // short list instead of scanning every relation of the design for every component.
+  const links = new Map<string, string[]>(graph.components.map((c) => [c.id, []]));
+  for (const r of graph.relations) {
+    if (r.type === 'connects_to') continue;
+    links.get(r.from)?.push(r.to);
+    links.get(r.to)?.push(r.from);
+  }
+  const views = graph.components.map((c) => ({ ...componentView(c), links: links.get(c.id) ?? [] }));
+  const publicSubnetIds = views.filter((v) => v.kind === 'subnet' && v.properties.public === true).map((v) => v.id);
+  const blueprint = toCel({ name: meta.name, components: views, relations: graph.relations, publicSubnetIds });
+  // Each component converted to CEL values once, not once per policy.
+  const celViews = new Map(views.map((v) => [v, toCel(v)]));
   const findings: TGuardrailFinding[] = [];
   let total = 0;
   let failed = 0;
@@ -86,7 +97,7 @@ export function evaluate(graph: TBlueprintGraph, policies: readonly TPolicy[], e
     const exemption = exemptions.find((e) => e.policyKey === policy.key && isExemptionActive(e, policy, now)) ?? null;
     const targets = policy.target === 'blueprint' ? [null] : views.filter((v) => policy.kinds.length === 0 || policy.kinds.includes(v.kind));
     for (const view of targets) {
-      const bindings = { c: view ? toCel(view) : null, env: view ? envOf(view) : '', blueprint };
+      const bindings = { c: view ? celViews.get(view)! : null, env: view ? envOf(view) : '', blueprint };
       if (when) {
         const applies = when(bindings);
         if (applies.ok && !applies.value) continue;

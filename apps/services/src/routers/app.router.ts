@@ -2,6 +2,7 @@ import type { ROUTER_NAMES } from '../env';
 import { router } from '../trpc/procedures';
 import type { TCachedReadSpec } from '../trpc/cached-read';
 import { blueprintReads, blueprintsRouter } from './blueprints/blueprints.router';
+import { costingReads, costingRouter } from './costing/costing.router';
 import { guardrailsRouter } from './guardrails/guardrails.router';
 import { healthRouter } from './health.router';
 import { iacReads, iacRouter } from './iac/iac.router';
@@ -26,6 +27,7 @@ export const appRouter = router({
   blueprints: blueprintsRouter,
   iac: iacRouter,
   guardrails: guardrailsRouter,
+  costing: costingRouter,
   monitoring: monitoringRouter,
   users: usersRouter,
   roles: rolesRouter,
@@ -48,4 +50,5 @@ export const cachedReadSpecs: Record<string, TCachedReadSpec> = {
   ...prefixed('blueprints', blueprintReads as never),
   ...prefixed('projects', projectReads as never),
   ...prefixed('iac', iacReads as never),
+  ...prefixed('costing', costingReads as never),
 };

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { isMissing } from '../../lib/errors';
 import { can, canArchiveBlueprint, canEditBlueprint } from '../../lib/roles';
 import { useTRPC } from '../../lib/trpc/client';
+import { CostPanel } from '../costing/cost-panel';
 import { GuardrailsPanel } from '../guardrails/guardrails-panel';
 import { CodePanel } from '../iac/code-panel';
 import { ValidationPanel } from '../iac/validation-panel';
@@ -17,7 +18,7 @@ import { ComponentsTable, RelationsTable } from './graph-tables';
 import { HistoryList, LifecycleBar } from './lifecycle-bar';
 import { VersionsTable } from './versions-table';
 
-const TABS = ['components', 'relations', 'versions', 'validation', 'guardrails', 'code', 'history'] as const;
+const TABS = ['components', 'relations', 'versions', 'validation', 'guardrails', 'cost', 'code', 'history'] as const;
 type TTab = (typeof TABS)[number];
 
 export function BlueprintDetail({ id }: { id: string }) {
@@ -91,7 +92,7 @@ export function BlueprintDetail({ id }: { id: string }) {
 
       <div className="card">
         <div className="tabs" role="tablist">
-          {TABS.filter((t) => (t !== 'code' || can(user.permissions, 'iac', 'read')) && (t !== 'guardrails' || can(user.permissions, 'guardrail', 'read'))).map((t) => (
+          {TABS.filter((t) => (t !== 'code' || can(user.permissions, 'iac', 'read')) && (t !== 'guardrails' || can(user.permissions, 'guardrail', 'read')) && (t !== 'cost' || can(user.permissions, 'costing', 'read'))).map((t) => (
             <button
               key={t}
               type="button"
@@ -115,6 +116,7 @@ export function BlueprintDetail({ id }: { id: string }) {
           {tab === 'relations' && <RelationsTable graph={graph} />}
           {tab === 'validation' && <ValidationPanel blueprintId={id} version={b.currentVersion} editable={editable} />}
           {tab === 'history' && <HistoryList blueprintId={id} />}
+          {tab === 'cost' && <CostPanel blueprintId={id} versions={versions.data?.map((v) => v.number) ?? [b.currentVersion]} current={b.currentVersion} />}
           {tab === 'guardrails' && <GuardrailsPanel blueprintId={id} version={b.currentVersion} permissions={user.permissions} canRequest={editable} />}
           {tab === 'code' && <CodePanel blueprintId={id} versions={versions.data?.map((v) => v.number) ?? [b.currentVersion]} current={b.currentVersion} />}
           {tab === 'versions' &&
