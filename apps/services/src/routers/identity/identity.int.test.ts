@@ -47,6 +47,7 @@ describe('permissions: every system role, decided as declared', () => {
     { name: 'roles.save', resource: 'role', action: 'manage', run: (c) => c.roles.save({ name: `r-${Date.now()}-${Math.floor(Math.random() * 1e6)}`, permissions: [{ resource: 'blueprint', action: 'read', scope: 'tenant' }] }) },
     { name: 'iac.validate', resource: 'blueprint', action: 'read', run: async (c) => c.iac.validate({ id: await matrixBlueprint(), number: 1 }) },
     { name: 'iac.generate', resource: 'iac', action: 'read', run: async (c) => c.iac.generate({ id: await matrixBlueprint(), number: 1, format: 'terraform' }) },
+    { name: 'costing.estimate', resource: 'costing', action: 'read', run: async (c) => c.costing.estimate({ id: await matrixBlueprint(), number: 1 }) },
     { name: 'guardrails.evaluation', resource: 'guardrail', action: 'read', run: async (c) => c.guardrails.evaluation({ id: await matrixBlueprint(), number: 1 }) },
     { name: 'guardrails.savePolicy', resource: 'guardrail', action: 'manage', run: (c) => c.guardrails.savePolicy({ key: `m-${Date.now()}-${Math.floor(Math.random() * 1e6)}`, name: 'matrix', severity: 'low', enforcement: 'advisory', expression: 'true', message: 'never fails' }) },
     { name: 'guardrails.override', resource: 'guardrail', action: 'override', run: async (c) => c.guardrails.override({ id: await matrixBlueprint(), policyKey: 'required-tags', reason: 'the permission matrix test' }) },
