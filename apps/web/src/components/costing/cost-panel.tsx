@@ -6,6 +6,8 @@ import { useTRPC } from '../../lib/trpc/client';
 import { ErrorState, SkeletonBlock } from '../ui/states';
 
 const usd = (n: number) => n.toLocaleString('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/** Unit prices keep their precision (an hour of a small instance is a fraction of a cent). */
+const unitUsd = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 6 })}`;
 const STATUS_BADGE = { priced: 'badge-ok', partial: 'badge-review', free: 'badge-draft', unpriced: 'badge-bad' } as const;
 
 /**
@@ -94,7 +96,7 @@ export function CostPanel({ blueprintId, versions, current }: { blueprintId: str
                 <td className="mono small">{c.componentId}<br /><span className="faint">{c.kind} · {c.region}</span></td>
                 <td><span className={`badge ${STATUS_BADGE[c.status]}`}>{c.status}</span></td>
                 <td className="small">
-                  {c.lines.map((l) => <div key={l.sku}>{l.description}: {l.quantity.toLocaleString()} {l.unit} × {usd(l.unitPrice)} = {usd(l.monthly)}</div>)}
+                  {c.lines.map((l) => <div key={l.sku}>{l.description}: {l.quantity.toLocaleString()} {l.unit} × {unitUsd(l.unitPrice)} = {usd(l.monthly)}</div>)}
                   {c.notes.map((n) => <div key={n} className="muted">{n}</div>)}
                 </td>
                 <td className="num">{usd(c.monthly)}</td>
