@@ -48,13 +48,14 @@ export function GuardrailsPanel({ blueprintId, version, permissions, canRequest 
           <div className="stat-label">Blocking approval</div>
           <div className="stat-value" data-testid="guardrail-blocking">{e.blocking}</div>
         </div>
-        <div className="spacer" />
+      </div>
+      <div className="row">
+        <div className={`alert ${e.blocking > 0 ? 'alert-error' : e.passed ? 'alert-success' : 'alert-warning'}`} style={{ flex: 1 }} data-testid="guardrail-summary">
+          {e.blocking > 0 ? `Version ${version} has ${e.blocking} unexempted hard or soft failure(s): it cannot be approved until they are fixed, waived or overridden.` : e.passed ? `Version ${version} passes the guardrails.` : `Version ${version} has critical or high findings.`}
+        </div>
         <button type="button" className="btn" disabled={record.isPending} onClick={() => record.mutate({ id: blueprintId, number: version })} data-testid="guardrail-record">
           {record.isPending ? 'Recording…' : 'Record evaluation'}
         </button>
-      </div>
-      <div className={`alert ${e.blocking > 0 ? 'alert-error' : e.passed ? 'alert-success' : 'alert-warning'}`} data-testid="guardrail-summary">
-        {e.blocking > 0 ? `Version ${version} has ${e.blocking} unexempted hard or soft failure(s): it cannot be approved until they are fixed, waived or overridden.` : e.passed ? `Version ${version} passes the guardrails.` : `Version ${version} has critical or high findings.`}
       </div>
       <MutationError mutations={[record, waive, override, approve, revoke]} testId="guardrail-error" />
 
