@@ -6,3 +6,4 @@ export * from './identity';
 export * from './audit';
 export * from './sso';
 export * from './guardrails';
+export * from './costing';
