@@ -17,6 +17,7 @@ import { writeOnce } from '../../trpc/write-once';
 import { projectCountPatch, projectTags } from '../projects.router';
 import { assertCovers, assertReadable, blueprintTags, holderOf } from './blueprint-access';
 import { lifecycleProcedures } from './lifecycle';
+import { checkBudgetAfterWrite } from '../../domain/costing/pricing';
 import {
   ZBlueprintDetail, ZBlueprintIdInput, ZBlueprintList, ZCreateBlueprintInput, ZDiffInput, ZListBlueprintsInput,
   ZSaveVersionInput, ZVersionDetail, ZVersionInput, ZVersionSummary,
@@ -158,6 +159,7 @@ export const blueprintsRouter = router({
         patch: ({ row }) => [listPatch('create', row), projectCountPatch(place.projectId, 1)].filter((p): p is TEntryPatch => p !== undefined),
       });
       if (!created.replayed) {
+        checkBudgetAfterWrite(ctx, { projectId: input.projectId, blueprintId: created.id, version: 1, graph: input.graph });
         // Whoever creates a blueprint opens it next: have it in the cache by then. A favour (a database read and a
         // cache write), so not while the process is already running late.
         if (ctx.deps.shedder.stats().lagMs < WARM_MAX_LAG_MS) warmRead(blueprintReads.byId, ctx, 'blueprints.byId', { id: created.id });
@@ -188,7 +190,10 @@ export const blueprintsRouter = router({
           result === undefined ? [blueprintTags.one(id)] : result.saved.unchanged ? [] : [...blueprintTags.changed(result.saved.place), blueprintTags.one(id)],
         patch: ({ row, detail }) => [listPatch('save', row), detailPatch(detail)].filter((p): p is TEntryPatch => p !== undefined),
       });
-      if (!saved.unchanged && !saved.replayed) ctx.deps.metrics.business.inc({ event: 'blueprint_version_saved' });
+      if (!saved.unchanged && !saved.replayed) {
+        ctx.deps.metrics.business.inc({ event: 'blueprint_version_saved' });
+        checkBudgetAfterWrite(ctx, { projectId: saved.place.projectId, blueprintId: id, version: saved.version, graph: input.graph });
+      }
       const { place: _place, ...answer } = saved;
       return answer;
     }),

@@ -7,6 +7,7 @@ import type { TBlueprintListPlace } from '@dharma/db/queries/blueprints';
 import { lifecycleStatement, lockLifecycle, setLifecycle, versionAuthor, type TBlueprintStatus } from '@dharma/db/queries/lifecycle';
 import { validateGraph } from '@dharma/catalog/validate';
 import { readVersion } from '../../domain/blueprints/read-version';
+import { projectedBurn } from '../../domain/costing/pricing';
 import { evaluationOf } from '../../domain/guardrails/evaluation';
 import { permission } from '../../trpc/procedures';
 import { projectTags } from '../projects.router';
@@ -84,6 +85,10 @@ export const lifecycleProcedures = {
         if (evaluated.blocking > 0) {
           const first = evaluated.findings.find((f) => !f.exemptedBy && f.enforcement !== 'advisory')!;
           throw new DomainError('PRECONDITION_FAILED', `version ${version} has ${evaluated.blocking} guardrail failure(s) not waived or overridden (first: ${first.policyName} on ${first.componentId ?? 'the design'}): it cannot be approved`, 'id');
+        }
+        const burn = await projectedBurn(ctx, { projectId: state[0].projectId, blueprintId: input.id, graph: v.graph });
+        if (burn?.level === 'alert') {
+          throw new DomainError('PRECONDITION_FAILED', `version ${version} would take project ${burn.budget.projectName} to $${burn.projected.toFixed(2)} a month, past its budget of $${burn.budget.amount.toFixed(2)} (alert at ${burn.budget.alertPercent}%): it cannot be approved`, 'id');
         }
         evaluation = evaluated;
       }

@@ -1,10 +1,17 @@
 import { z } from 'zod';
-import { diffEstimates, estimate } from '@dharma/costing/estimate';
-import { PUBLIC_PRICE_BOOK } from '@dharma/costing/price-book';
+import { budgetUse } from '@dharma/costing/budget';
+import { diffEstimates } from '@dharma/costing/estimate';
+import { priceProblem } from '@dharma/costing/skus';
+import { DomainError } from '@dharma/db/errors';
+import { recordEvent } from '@dharma/db/queries/audit';
+import { acknowledgeAlert, alertsStatement, budgetsStatement, deleteDiscount, deletePrice, pricingStatements, saveBudget, saveDiscount, savePrice } from '@dharma/db/queries/costing';
+import { lifecycleStatement } from '@dharma/db/queries/lifecycle';
 import { readVersion } from '../../domain/blueprints/read-version';
+import { checkBudget, estimateGraph, projectedBurn } from '../../domain/costing/pricing';
 import { cachedQuery, cachedRead, type TReadCtx } from '../../trpc/cached-read';
-import { router } from '../../trpc/procedures';
+import { permission, router } from '../../trpc/procedures';
 import { ZDiffInput, ZVersionInput } from '../blueprints/blueprints.schema';
+import { ZBudgetInput, ZDiscountInput, ZPriceInput } from './costing.schema';
 
 const ZLine = z.object({ sku: z.string(), description: z.string(), unit: z.string(), quantity: z.number(), unitPrice: z.number(), monthly: z.number() });
 const ZCategories = z.object({ compute: z.number(), storage: z.number(), network: z.number(), database: z.number(), other: z.number() });
@@ -36,13 +43,23 @@ export const costingReads = {
   diff: cachedRead({ resource: 'costing', action: 'read', input: ZDiffInput, output: ZCostDiff, tags: () => [costingTags.prices], ttlSeconds: 3600 }),
 };
 
-/** The price books a tenant's estimates use: the shipped public one (a tenant's own prices come next). */
-const booksOf = (_ctx: TReadCtx) => [PUBLIC_PRICE_BOOK];
-
 async function estimateOf(ctx: TReadCtx, input: { id: string; number: number }) {
   const { version } = await readVersion(ctx, input);
-  return { version: input.number, ...estimate(version.graph, booksOf(ctx)) };
+  return { version: input.number, ...(await estimateGraph(ctx, version.graph)) };
 }
+
+/** The project a blueprint belongs to (not found as the blueprint reads are). */
+async function projectOf(ctx: TReadCtx, id: string) {
+  const [rows] = await ctx.read((db) => [lifecycleStatement(db, { tenantId: ctx.tenant.id, id })]);
+  if (!rows[0]) throw new DomainError('NOT_FOUND', 'blueprint not found', 'id');
+  return rows[0].projectId;
+}
+
+const ZBurn = z.object({ projectName: z.string(), amount: z.number(), warnPercent: z.number(), alertPercent: z.number(), projected: z.number(), usePercent: z.number().nullable(), level: z.enum(['warn', 'alert']).nullable(), parts: z.array(z.object({ blueprintId: z.string(), name: z.string(), monthly: z.number() })) }).nullable();
+const toBurn = (b: Awaited<ReturnType<typeof projectedBurn>>) =>
+  b && { projectName: b.budget.projectName, amount: b.budget.amount, warnPercent: b.budget.warnPercent, alertPercent: b.budget.alertPercent, projected: b.projected, usePercent: budgetUse(b.projected, b.budget), level: b.level, parts: b.parts };
+const pricesChanged = (ctx: TReadCtx) => ctx.cache.invalidate([costingTags.prices]);
+const ZIdInput = z.object({ id: z.uuid({ error: 'must be a uuid' }) });
 
 /**
  * Cost: a version's estimate (per component, in total, by category, with what could not be priced and why) and the
@@ -54,4 +71,120 @@ export const costingRouter = router({
     const [before, after] = await Promise.all([estimateOf(ctx, { id: input.id, number: input.from }), estimateOf(ctx, { id: input.id, number: input.to })]);
     return { from: input.from, to: input.to, ...diffEstimates(before, after) };
   }),
+
+  /** The project's budget and its total with this version (the others at their current versions), or null. */
+  budgetOf: permission('costing', 'read')
+    .input(ZVersionInput)
+    .output(ZBurn)
+    .query(async ({ ctx, input }) => {
+      const [{ version }, projectId] = await Promise.all([readVersion(ctx, input), projectOf(ctx, input.id)]);
+      return toBurn(await projectedBurn(ctx, { projectId, blueprintId: input.id, graph: version.graph }));
+    }),
+
+  /** Checks a version against its project's budget and raises its alert once; what was raised, if anything. */
+  checkBudget: permission('costing', 'read')
+    .input(ZVersionInput)
+    .output(z.object({ raised: z.object({ id: z.string(), level: z.enum(['warn', 'alert']) }).nullable(), burn: ZBurn }))
+    .mutation(async ({ ctx, input }) => {
+      const [{ version }, projectId] = await Promise.all([readVersion(ctx, input), projectOf(ctx, input.id)]);
+      const { burn, raised } = await checkBudget(ctx, { projectId, blueprintId: input.id, version: input.number, graph: version.graph });
+      return { raised, burn: toBurn(burn) };
+    }),
+
+  /** The tenant's own prices and discounts. */
+  pricing: permission('costing', 'read')
+    .output(z.object({ prices: z.array(z.object({ id: z.string(), cloud: z.string(), region: z.string(), sku: z.string(), unit: z.string(), price: z.number(), effective: z.string(), source: z.string() })), discounts: z.array(z.object({ id: z.string(), cloud: z.string(), skuPrefix: z.string(), percent: z.number(), note: z.string() })) }))
+    .query(async ({ ctx }) => {
+      const [prices, discounts] = await ctx.read((db) => pricingStatements(db, { tenantId: ctx.tenant.id }));
+      return { prices: prices.map((p) => ({ ...p, price: Number(p.price) })), discounts: discounts.map((d) => ({ ...d, percent: Number(d.percent) })) };
+    }),
+
+  savePrice: permission('costing', 'manage')
+    .input(ZPriceInput)
+    .output(z.object({ id: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      const problem = priceProblem(input);
+      if (problem) throw new DomainError('BAD_REQUEST', problem.message, problem.field);
+      const row = await ctx.tx(async (tx) => {
+        const saved = await savePrice(tx, { tenantId: ctx.tenant.id, userId: ctx.user.id, ...input });
+        await recordEvent(tx, { action: 'costing.price_save', targetType: 'price', targetId: saved.id, after: input });
+        return saved;
+      });
+      await pricesChanged(ctx);
+      return { id: row.id };
+    }),
+
+  deletePrice: permission('costing', 'manage')
+    .input(ZIdInput)
+    .output(z.object({ id: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.tx(async (tx) => {
+        const removed = await deletePrice(tx, { tenantId: ctx.tenant.id, id: input.id });
+        await recordEvent(tx, { action: 'costing.price_delete', targetType: 'price', targetId: input.id, before: removed });
+      });
+      await pricesChanged(ctx);
+      return { id: input.id };
+    }),
+
+  saveDiscount: permission('costing', 'manage')
+    .input(ZDiscountInput)
+    .output(z.object({ id: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      const row = await ctx.tx(async (tx) => {
+        const saved = await saveDiscount(tx, { tenantId: ctx.tenant.id, userId: ctx.user.id, ...input });
+        await recordEvent(tx, { action: 'costing.discount_save', targetType: 'discount', targetId: saved.id, after: input });
+        return saved;
+      });
+      await pricesChanged(ctx);
+      return { id: row.id };
+    }),
+
+  deleteDiscount: permission('costing', 'manage')
+    .input(ZIdInput)
+    .output(z.object({ id: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.tx(async (tx) => {
+        const removed = await deleteDiscount(tx, { tenantId: ctx.tenant.id, id: input.id });
+        await recordEvent(tx, { action: 'costing.discount_delete', targetType: 'discount', targetId: input.id, before: removed });
+      });
+      await pricesChanged(ctx);
+      return { id: input.id };
+    }),
+
+  /** Every project budget with its projected burn (its live blueprints at their current versions). */
+  budgets: permission('budget', 'read')
+    .output(z.array(z.object({ projectId: z.string(), burn: ZBurn })))
+    .query(async ({ ctx }) => {
+      const [rows] = await ctx.read((db) => [budgetsStatement(db, { tenantId: ctx.tenant.id })]);
+      return Promise.all(rows.map(async (b) => ({ projectId: b.projectId, burn: toBurn(await projectedBurn(ctx, { projectId: b.projectId, blueprintId: '', graph: { components: [], relations: [] } })) })));
+    }),
+
+  saveBudget: permission('budget', 'manage')
+    .input(ZBudgetInput)
+    .output(z.object({ projectId: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.tx(async (tx) => {
+        const before = await saveBudget(tx, { tenantId: ctx.tenant.id, userId: ctx.user.id, ...input });
+        await recordEvent(tx, { action: 'budget.save', targetType: 'project', targetId: input.projectId, before, after: input });
+      });
+      return { projectId: input.projectId };
+    }),
+
+  alerts: permission('budget', 'read')
+    .output(z.array(z.object({ id: z.string(), projectId: z.string(), projectName: z.string(), blueprintId: z.string(), blueprintName: z.string(), version: z.number(), level: z.enum(['warn', 'alert']), projected: z.number(), amount: z.number(), createdAt: z.string(), acknowledgedAt: z.string().nullable() })))
+    .query(async ({ ctx }) => {
+      const [rows] = await ctx.read((db) => [alertsStatement(db, { tenantId: ctx.tenant.id })]);
+      return rows.map((r) => ({ ...r, projected: Number(r.projected), amount: Number(r.amount), createdAt: r.createdAt.toISOString(), acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null }));
+    }),
+
+  acknowledgeAlert: permission('budget', 'manage')
+    .input(ZIdInput)
+    .output(z.object({ id: z.string() }))
+    .mutation(({ ctx, input }) =>
+      ctx.tx(async (tx) => {
+        const row = await acknowledgeAlert(tx, { tenantId: ctx.tenant.id, id: input.id, userId: ctx.user.id });
+        await recordEvent(tx, { action: 'budget.alert_acknowledge', targetType: 'budget_alert', targetId: input.id });
+        return row;
+      }),
+    ),
 });

@@ -18,6 +18,7 @@ export function CostPanel({ blueprintId, versions, current }: { blueprintId: str
   const trpc = useTRPC();
   const [compareTo, setCompareTo] = useState<number | null>(versions.includes(current - 1) ? current - 1 : null);
   const estimate = useQuery(trpc.costing.estimate.queryOptions({ id: blueprintId, number: current }));
+  const budget = useQuery(trpc.costing.budgetOf.queryOptions({ id: blueprintId, number: current }));
   const diff = useQuery({ ...trpc.costing.diff.queryOptions({ id: blueprintId, from: compareTo ?? 1, to: current }), enabled: compareTo !== null });
   if (estimate.isError) return <div className="card-body"><ErrorState error={estimate.error} title="Could not estimate the cost" /></div>;
   if (estimate.isPending) return <div className="card-body"><SkeletonBlock /></div>;
@@ -32,6 +33,12 @@ export function CostPanel({ blueprintId, versions, current }: { blueprintId: str
         <div className="stat"><div className="stat-label">Yearly</div><div className="stat-value">{usd(e.yearly)}</div></div>
         <div className="stat"><div className="stat-label">Priced</div><div className="stat-value" data-testid="cost-coverage">{e.coverage.priced + e.coverage.partial + e.coverage.free} / {e.coverage.total}</div></div>
       </div>
+      {budget.data && (
+        <div className={`alert ${budget.data.level === 'alert' ? 'alert-error' : budget.data.level === 'warn' ? 'alert-warning' : 'alert-info'}`} data-testid="cost-budget">
+          Project {budget.data.projectName}: {usd(budget.data.projected)} a month with this version, of a {usd(budget.data.amount)} budget ({budget.data.usePercent ?? '—'}%)
+          {budget.data.level === 'alert' ? ': past the budget, so this version cannot be approved.' : budget.data.level === 'warn' ? `: past the ${budget.data.warnPercent}% warning.` : '.'}
+        </div>
+      )}
       {e.coverage.missing.length > 0 && (
         <div className="alert alert-warning" data-testid="cost-missing">
           Not in the total: {e.coverage.missing.map((m) => `${m.componentId} (${m.reason})`).join('; ')}.

@@ -11,7 +11,7 @@ type TLink = { href: string; label: string; needs?: [TResource, TAction] };
 const LINKS: { section: string; items: TLink[] }[] = [
   { section: 'Design', items: [{ href: '/blueprints', label: 'Blueprints' }] },
   { section: 'Operate', items: [{ href: '/system', label: 'System' }] },
-  { section: 'Govern', items: [{ href: '/guardrails', label: 'Guardrails', needs: ['guardrail', 'read'] }, { href: '/audit', label: 'Audit log' }, { href: '/settings/users', label: 'Users & roles' }, { href: '/settings/tokens', label: 'API tokens' }, { href: '/settings/identity-providers', label: 'Identity providers' }] },
+  { section: 'Govern', items: [{ href: '/guardrails', label: 'Guardrails', needs: ['guardrail', 'read'] }, { href: '/costing', label: 'Costs & budgets', needs: ['budget', 'read'] }, { href: '/audit', label: 'Audit log' }, { href: '/settings/users', label: 'Users & roles' }, { href: '/settings/tokens', label: 'API tokens' }, { href: '/settings/identity-providers', label: 'Identity providers' }] },
 ];
 const PLATFORM: { section: string; items: TLink[] } = { section: 'Platform', items: [{ href: '/platform', label: 'Tenants' }] };
 
