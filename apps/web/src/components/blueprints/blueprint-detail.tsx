@@ -59,6 +59,11 @@ export function BlueprintDetail({ id }: { id: string }) {
         actions={
           <>
             {editable && (
+              <Link href={`/blueprints/${id}/design`} className="btn" data-testid="design-blueprint">
+                Designer
+              </Link>
+            )}
+            {editable && (
               <Link href={`/blueprints/${id}/edit`} className="btn btn-primary" data-testid="edit-blueprint">
                 Edit
               </Link>
