@@ -86,3 +86,26 @@ export const budgetAlerts = pgTable(
     tenantPolicy('budget_alerts', t.tenantId),
   ],
 );
+
+/** What people decided about a recommendation on a blueprint: accepted (as which version) or dismissed with a reason. */
+export const recommendationDecisions = pgTable(
+  'recommendation_decisions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    blueprintId: uuid('blueprint_id').notNull(),
+    key: text('key').notNull(),
+    decision: text('decision', { enum: ['accepted', 'dismissed'] }).notNull(),
+    reason: text('reason').notNull().default(''),
+    /** The version an accepted recommendation became. */
+    version: integer('version'),
+    monthlySavings: numeric('monthly_savings', { precision: 14, scale: 2 }).notNull(),
+    decidedBy: uuid('decided_by').references(() => users.id, { onDelete: 'set null' }),
+    decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.blueprintId], foreignColumns: [blueprints.tenantId, blueprints.id], name: 'recommendation_decisions_blueprint_fk' }).onDelete('cascade'),
+    uniqueIndex('recommendation_decisions_key').on(t.tenantId, t.blueprintId, t.key),
+    tenantPolicy('recommendation_decisions', t.tenantId),
+  ],
+);
