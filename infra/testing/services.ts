@@ -52,6 +52,12 @@ export async function scrapeLiveServices(): Promise<Map<string, Set<string>>> {
     await asAdmin.blueprints.archive.mutate({ id: created.id });
     await asAdmin.blueprints.list.query({ archived: 'all' });
 
+    // GC timings exist only once a collection has run in this process (the services' metrics live here): allocate
+    // enough for young-generation collections, and give the GC observer a moment to report them.
+    let allocated = 0;
+    for (let i = 0; i < 200; i++) allocated += new Array(100_000).fill(i).length;
+    if (allocated === 0) throw new Error('unreachable');
+    await new Promise((resolve) => setTimeout(resolve, 100));
     const res = await fetch(`${base}/metrics`);
     if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
     return exposedMetrics(await res.text());

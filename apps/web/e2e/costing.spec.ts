@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { signIn } from './helpers';
+import { rpcMutation, rpcQuery, signIn, uniqueName, type TProject } from './helpers';
 
 test.describe('Costs & budgets', () => {
   test('a project manager sets a budget and sees its burn; an admin adds a private price, a wrong unit is refused naming why', async ({ page }) => {
@@ -29,5 +29,27 @@ test.describe('Costs & budgets', () => {
     await expect(price).toContainText('$0.05 / hour');
     await price.getByRole('button', { name: 'Remove' }).click();
     await expect(price).toHaveCount(0);
+  });
+
+  test('savings advice: dismissed with a reason, accepted as a new version that costs less', async ({ page }) => {
+    await signIn(page, 'ada@acme.test');
+    const [project] = await rpcQuery<TProject[]>(page.request, 'projects.list');
+    const graph = { components: [{ id: 'web', kind: 'vm', name: 'dev-app-web', cloud: 'aws', region: 'eu-west-1', properties: { instanceType: 'm5.2xlarge' }, tags: { Environment: 'dev', Owner: 'e2e', CostCenter: 'CC-1' } }], relations: [] };
+    const { id } = await rpcMutation<{ id: string }>(page.request, 'blueprints.create', { projectId: project!.id, name: uniqueName('E2E advice'), description: '', cloud: 'aws', graph, message: 'v1' });
+    await page.goto(`/blueprints/${id}?tab=cost`);
+    // m5.2xlarge in eu-west-1: 0.428 × 730 + 30 GB × 0.088
+    await expect(page.getByTestId('cost-monthly')).toHaveText('$315.08');
+    const shutdown = page.locator('[data-testid="recommendation"][data-key="scheduled-shutdown:web"]');
+    await expect(shutdown.getByTestId('recommendation-savings')).toHaveText('saves $200.73/mo');
+    await shutdown.getByTestId('recommendation-dismiss').click();
+    await shutdown.getByTestId('recommendation-reason').fill('runs nightly batch jobs');
+    await shutdown.getByTestId('recommendation-dismiss-submit').click();
+    await expect(shutdown).toHaveCount(0);
+    await expect(page.getByTestId('recommendation-decisions')).toContainText('runs nightly batch jobs');
+    const rightSize = page.locator('[data-testid="recommendation"][data-key="right-size:web"]');
+    await rightSize.getByTestId('recommendation-accept').click();
+    await expect(page.getByTestId('saved-notice')).toHaveText('Saved version 2.');
+    await page.getByTestId('tab-cost').click();
+    await expect(page.getByTestId('cost-monthly')).toHaveText('$158.86');
   });
 });

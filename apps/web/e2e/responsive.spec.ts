@@ -52,12 +52,24 @@ for (const viewport of [
       await page.getByRole('link', { name: SEEDED.threeTier, exact: true }).click();
       await expect(page.getByTestId('components-table')).toBeVisible();
       await expectNoSideScroll(page);
+      // Every tab of a blueprint fits too (the tab row scrolls inside itself when it must).
+      for (const [tab, ready] of [['validation', 'validation-clean'], ['guardrails', 'guardrail-score'], ['cost', 'cost-monthly'], ['code', 'code-generate'], ['history', 'history']] as const) {
+        await page.getByTestId(`tab-${tab}`).click();
+        await expect(page.getByTestId(ready)).toBeVisible();
+        await expectNoSideScroll(page);
+      }
       await page.getByTestId('tab-versions').click();
       await page.getByTestId('pick-version-1').check();
       await page.getByTestId('pick-version-3').check();
       await page.getByTestId('compare-versions').click();
       await expect(page.getByTestId('diff-result')).toBeVisible();
       await expectNoSideScroll(page);
+
+      for (const [path, ready] of [['/guardrails', 'policies'], ['/costing', 'budgets']] as const) {
+        await page.goto(path);
+        await expect(page.getByTestId(ready)).toBeVisible();
+        await expectNoSideScroll(page);
+      }
 
       await page.goto('/blueprints/new');
       await expect(page.getByTestId('new-form')).toBeVisible();

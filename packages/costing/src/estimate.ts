@@ -41,17 +41,22 @@ type TNeed = { sku: string; description: string; unit: TUnit; quantity: number; 
 type TRule = (c: TComponent, p: (name: string) => unknown) => { needs: TNeed[]; notes?: string[]; partial?: boolean } | { free: string } | { unpriced: string };
 
 const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
-const hours = (sku: string, description: string, count = 1): TNeed => ({ sku, description, unit: 'hour', quantity: HOURS_PER_MONTH * count });
+const hours = (sku: string, description: string, count = 1, perMonth = HOURS_PER_MONTH): TNeed => ({ sku, description, unit: 'hour', quantity: perMonth * count });
+/** Hours a weekday-office schedule runs: 12 hours a day, 5 days a week. */
+export const OFFICE_HOURS = Math.round(12 * 5 * (365 / 12 / 7));
+/** The hours a machine runs a month: always, or on the office schedule. */
+const runHours = (p: (name: string) => unknown) => (p('schedule') === 'weekdays-12h' ? OFFICE_HOURS : HOURS_PER_MONTH);
+const scheduled = (p: (name: string) => unknown) => (p('schedule') === 'weekdays-12h' ? ' (weekdays, 12 h)' : '');
 const gbMonth = (sku: string, description: string, gb: number): TNeed => ({ sku, description, unit: 'GB-month', quantity: gb });
 const USAGE = (what: string) => ({ unpriced: `usage-based (${what}): the design has no usage figures to price` });
 const FREE = { free: 'no charge for this resource type' };
 
 /** How each (cloud, kind) is priced: the SKUs and monthly quantities its properties call for. */
 const RULES: Record<string, TRule> = {
-  'aws:vm': (c, p) => ({ needs: [hours(`ec2:${String(p('instanceType'))}`, `${String(p('instanceType'))} instance`), gbMonth('ebs:gp3', 'root volume (gp3)', num(p('diskGb'), 30))] }),
+  'aws:vm': (c, p) => ({ needs: [hours(`ec2:${String(p('instanceType'))}`, `${String(p('instanceType'))} instance${scheduled(p)}`, 1, runHours(p)), gbMonth('ebs:gp3', 'root volume (gp3)', num(p('diskGb'), 30))] }),
   'aws:autoscaling_group': (c, p) => {
     const n = num(p('desired'), num(p('min'), 1));
-    return { needs: [hours(`ec2:${String(p('instanceType'))}`, `${n} × ${String(p('instanceType'))} (desired capacity)`, n)], notes: ['priced at the desired capacity; scaling out costs more'] };
+    return { needs: [hours(`ec2:${String(p('instanceType'))}`, `${n} × ${String(p('instanceType'))} (desired capacity)${scheduled(p)}`, n, runHours(p))], notes: ['priced at the desired capacity; scaling out costs more'] };
   },
   'aws:database': (c, p) => {
     if (p('engine') === 'dynamodb') return USAGE('read and write request units, storage');
@@ -63,11 +68,11 @@ const RULES: Record<string, TRule> = {
     const n = 1 + num(p('replicas'), 0);
     return { needs: [hours(`elasticache:${String(p('nodeType') ?? 'cache.t4g.small')}`, `${n} × ${String(p('nodeType') ?? 'cache.t4g.small')} node(s)`, n)] };
   },
-  'aws:object_storage': (c, p) => (p('storageGb') === undefined ? { unpriced: 'storageGb is not set: say how much the bucket holds to price it' } : { needs: [gbMonth('s3:standard', 'S3 Standard storage', num(p('storageGb'), 0))], notes: ['requests and transfer are usage-based and not included'], partial: true }),
+  'aws:object_storage': (c, p) => (p('storageGb') === undefined ? { unpriced: 'storageGb is not set: say how much the bucket holds to price it' } : { needs: [gbMonth(`s3:${String(p('storageClass') ?? 'STANDARD').toLowerCase()}`, `S3 ${String(p('storageClass') ?? 'STANDARD')} storage`, num(p('storageGb'), 0))], notes: ['requests and transfer are usage-based and not included'], partial: true }),
   'aws:load_balancer': (c, p) => ({ needs: [hours(`elb:${String(p('type') ?? 'application')}`, `${String(p('type') ?? 'application')} load balancer hours`)], notes: ['capacity units (LCU/NLCU) are usage-based and not included'], partial: true }),
   'aws:stream': (c, p) => ({ needs: [hours('kinesis:shard', `${num(p('partitions'), 1)} shard(s)`, num(p('partitions'), 1))], notes: ['PUT payload units are usage-based and not included'], partial: true }),
   'aws:dns_zone': () => ({ needs: [{ sku: 'route53:hosted-zone', description: 'hosted zone', unit: 'month', quantity: 1, region: 'global' }], notes: ['queries are usage-based and not included'], partial: true }),
-  'azure:vm': (c, p) => ({ needs: [hours(`vm:${String(p('vmSize'))}`, `${String(p('vmSize'))} VM`)] }),
+  'azure:vm': (c, p) => ({ needs: [hours(`vm:${String(p('vmSize'))}`, `${String(p('vmSize'))} VM${scheduled(p)}`, 1, runHours(p))] }),
   'azure:autoscaling_group': (c, p) => {
     const n = num(p('desired'), num(p('min'), 1));
     return { needs: [hours(`vm:${String(p('vmSize'))}`, `${n} × ${String(p('vmSize'))}`, n)], notes: ['priced at the desired capacity'] };
@@ -75,7 +80,7 @@ const RULES: Record<string, TRule> = {
   'azure:database': (c, p) => ({ needs: [hours(`postgres-flex:${String(p('skuName') ?? 'GP_Standard_D2s_v3')}`, `${String(p('skuName') ?? 'GP_Standard_D2s_v3')} server`), gbMonth('postgres-flex:storage', 'storage', num(p('storageGb'), 32))] }),
   'azure:object_storage': (c, p) => (p('storageGb') === undefined ? { unpriced: 'storageGb is not set: say how much the account holds to price it' } : { needs: [gbMonth(`blob:${String(p('accessTier') ?? 'Hot').toLowerCase()}-${String(p('replication') ?? 'LRS')}`, `${String(p('accessTier') ?? 'Hot')} ${String(p('replication') ?? 'LRS')} blob storage`, num(p('storageGb'), 0))], notes: ['operations and transfer are usage-based and not included'], partial: true }),
   'azure:cache': (c, p) => ({ needs: [hours(`redis:${String(p('sku') ?? 'Standard')}-C${num(p('capacity'), 1)}`, `${String(p('sku') ?? 'Standard')} C${num(p('capacity'), 1)} cache`)] }),
-  'gcp:vm': (c, p) => ({ needs: [hours(`gce:${String(p('machineType'))}`, `${String(p('machineType'))} instance`)] }),
+  'gcp:vm': (c, p) => ({ needs: [hours(`gce:${String(p('machineType'))}`, `${String(p('machineType'))} instance${scheduled(p)}`, 1, runHours(p))] }),
   'gcp:autoscaling_group': (c, p) => {
     const n = num(p('desired'), num(p('min'), 1));
     return { needs: [hours(`gce:${String(p('machineType'))}`, `${n} × ${String(p('machineType'))}`, n)], notes: ['priced at the desired capacity'] };
@@ -90,7 +95,7 @@ const RULES: Record<string, TRule> = {
     return { needs: [hours('cloudsql:vcpu', `${vcpu} vCPU${n === 2 ? ' (HA: ×2)' : ''}`, vcpu), hours('cloudsql:ram-gb', `${ramGb} GB memory`, ramGb), gbMonth('cloudsql:ssd', 'SSD storage', num(p('storageGb'), 20) * n)] };
   },
   'gcp:cache': (c, p) => ({ needs: [hours(`memorystore:${String(p('tier') ?? 'BASIC')}-gb`, `${num(p('memoryGb'), 1)} GB ${String(p('tier') ?? 'BASIC')}`, num(p('memoryGb'), 1))] }),
-  'gcp:object_storage': (c, p) => (p('storageGb') === undefined ? { unpriced: 'storageGb is not set: say how much the bucket holds to price it' } : { needs: [gbMonth('gcs:standard', 'Standard storage', num(p('storageGb'), 0))], notes: ['operations and egress are usage-based and not included'], partial: true }),
+  'gcp:object_storage': (c, p) => (p('storageGb') === undefined ? { unpriced: 'storageGb is not set: say how much the bucket holds to price it' } : { needs: [gbMonth(`gcs:${String(p('storageClass') ?? 'STANDARD').toLowerCase()}`, `${String(p('storageClass') ?? 'STANDARD')} storage`, num(p('storageGb'), 0))], notes: ['operations and egress are usage-based and not included'], partial: true }),
   'gcp:container_cluster': (c, p) => {
     const pools = (Array.isArray(p('nodePools')) ? p('nodePools') : []) as { machineType?: string; min?: number }[];
     return {

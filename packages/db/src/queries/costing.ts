@@ -3,7 +3,7 @@ import type { TBlueprintGraph } from '../blueprint-graph';
 import type { TExecutor } from '../client';
 import { notFound } from '../errors';
 import { blueprints, blueprintVersions } from '../schema/blueprints';
-import { budgetAlerts, budgets, costDiscounts, priceOverrides } from '../schema/costing';
+import { budgetAlerts, budgets, costDiscounts, priceOverrides, recommendationDecisions } from '../schema/costing';
 import { projects } from '../schema/projects';
 
 const priceColumns = { id: priceOverrides.id, cloud: priceOverrides.cloud, region: priceOverrides.region, sku: priceOverrides.sku, unit: priceOverrides.unit, price: priceOverrides.price, effective: priceOverrides.effective, source: priceOverrides.source, updatedAt: priceOverrides.updatedAt };
@@ -95,4 +95,22 @@ export async function acknowledgeAlert(tx: TExecutor, { tenantId, id, userId }: 
   const [row] = await tx.update(budgetAlerts).set({ acknowledgedBy: userId, acknowledgedAt: sql`coalesce(${budgetAlerts.acknowledgedAt}, now())` }).where(and(eq(budgetAlerts.tenantId, tenantId), eq(budgetAlerts.id, id))).returning({ id: budgetAlerts.id });
   if (!row) throw notFound('alert', 'id');
   return row;
+}
+
+export function decisionsStatement(db: TExecutor, { tenantId, blueprintId }: { tenantId: string; blueprintId: string }) {
+  return db
+    .select({ key: recommendationDecisions.key, decision: recommendationDecisions.decision, reason: recommendationDecisions.reason, version: recommendationDecisions.version, monthlySavings: recommendationDecisions.monthlySavings, decidedAt: recommendationDecisions.decidedAt })
+    .from(recommendationDecisions)
+    .where(and(eq(recommendationDecisions.tenantId, tenantId), eq(recommendationDecisions.blueprintId, blueprintId)))
+    .orderBy(desc(recommendationDecisions.decidedAt));
+}
+
+/** Records a decision about one recommendation of a blueprint; a second decision about the same one is a conflict. */
+export async function insertDecision(tx: TExecutor, d: { tenantId: string; blueprintId: string; key: string; decision: 'accepted' | 'dismissed'; reason: string; version: number | null; monthlySavings: number; decidedBy: string }) {
+  const [row] = await tx
+    .insert(recommendationDecisions)
+    .values({ ...d, monthlySavings: String(d.monthlySavings) })
+    .onConflictDoNothing({ target: [recommendationDecisions.tenantId, recommendationDecisions.blueprintId, recommendationDecisions.key] })
+    .returning({ id: recommendationDecisions.id });
+  return row ?? null;
 }

@@ -90,3 +90,26 @@ describe('prices, discounts and budgets', () => {
     expect(await outcome(pm.costing.saveBudget({ projectId: other.projectId, amount: 5 }))).toBe('NOT_FOUND: project not found');
   });
 });
+
+describe('recommendations', () => {
+  it('advises with savings from the price book; dismissed keeps a reason and is not advised again; accepted names its version', async () => {
+    const tenant = await scratchTenant('recs');
+    const admin = await callerFor(deps, tenant.admin);
+    const big = { components: [{ id: 'web', kind: 'vm' as const, name: 'dev-app-web', cloud: 'aws' as const, region: 'eu-west-1', properties: { instanceType: 'm5.2xlarge' }, tags: { Environment: 'dev', Owner: 'app', CostCenter: 'CC-1' } }], relations: [] };
+    const bp = await admin.blueprints.create({ projectId: tenant.projectId, name: 'recommended', description: '', cloud: 'aws', graph: big, message: 'v1' });
+    const { open } = await admin.costing.recommendations({ id: bp.id, number: 1 });
+    expect(open.map((r) => `${r.key} ${r.monthlySavings}`)).toEqual(['scheduled-shutdown:web 200.73', 'right-size:web 156.22']);
+    expect(await outcome(admin.costing.decideRecommendation({ id: bp.id, number: 1, key: 'scheduled-shutdown:web', decision: 'dismissed', reason: '' }))).toBe('BAD_REQUEST: say why it is dismissed, in at least 5 characters');
+    await admin.costing.decideRecommendation({ id: bp.id, number: 1, key: 'scheduled-shutdown:web', decision: 'dismissed', reason: 'runs nightly batch jobs' });
+    expect(await outcome(admin.costing.decideRecommendation({ id: bp.id, number: 1, key: 'scheduled-shutdown:web', decision: 'dismissed', reason: 'again, twice' }))).toBe('CONFLICT: recommendation scheduled-shutdown:web was already decided');
+    const after = await admin.costing.recommendations({ id: bp.id, number: 1 });
+    expect(after.open.map((r) => r.key)).toEqual(['right-size:web']);
+    expect(after.decided).toMatchObject([{ key: 'scheduled-shutdown:web', decision: 'dismissed', reason: 'runs nightly batch jobs', monthlySavings: 200.73 }]);
+    const right = after.open[0]!;
+    const saved = await admin.blueprints.saveVersion({ id: bp.id, baseVersion: 1, graph: { ...big, components: [{ ...big.components[0]!, properties: { ...big.components[0]!.properties, ...right.patch } }] }, message: right.title });
+    await admin.costing.decideRecommendation({ id: bp.id, number: 1, key: right.key, decision: 'accepted', acceptedAs: saved.version });
+    expect((await admin.costing.estimate({ id: bp.id, number: 2 })).monthly).toBe(Math.round((156.22 + 2.64) * 100) / 100);
+    expect(await outcome(admin.costing.decideRecommendation({ id: bp.id, number: 1, key: 'nope:web', decision: 'dismissed', reason: 'not real' }))).toBe('NOT_FOUND: no recommendation nope:web for version 1');
+    expect(await outcome((await callerFor(deps, other.admin)).costing.recommendations({ id: bp.id, number: 1 }))).toBe('NOT_FOUND: blueprint not found');
+  });
+});

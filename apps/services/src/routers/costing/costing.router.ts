@@ -4,10 +4,11 @@ import { diffEstimates } from '@dharma/costing/estimate';
 import { priceProblem } from '@dharma/costing/skus';
 import { DomainError } from '@dharma/db/errors';
 import { recordEvent } from '@dharma/db/queries/audit';
-import { acknowledgeAlert, alertsStatement, budgetsStatement, deleteDiscount, deletePrice, pricingStatements, saveBudget, saveDiscount, savePrice } from '@dharma/db/queries/costing';
+import { acknowledgeAlert, alertsStatement, budgetsStatement, decisionsStatement, deleteDiscount, deletePrice, insertDecision, pricingStatements, saveBudget, saveDiscount, savePrice } from '@dharma/db/queries/costing';
+import { recommend } from '@dharma/costing/recommend';
 import { lifecycleStatement } from '@dharma/db/queries/lifecycle';
 import { readVersion } from '../../domain/blueprints/read-version';
-import { checkBudget, estimateGraph, projectedBurn } from '../../domain/costing/pricing';
+import { checkBudget, estimateGraph, pricingOf, projectedBurn } from '../../domain/costing/pricing';
 import { cachedQuery, cachedRead, type TReadCtx } from '../../trpc/cached-read';
 import { permission, router } from '../../trpc/procedures';
 import { ZDiffInput, ZVersionInput } from '../blueprints/blueprints.schema';
@@ -89,6 +90,46 @@ export const costingRouter = router({
       const [{ version }, projectId] = await Promise.all([readVersion(ctx, input), projectOf(ctx, input.id)]);
       const { burn, raised } = await checkBudget(ctx, { projectId, blueprintId: input.id, version: input.number, graph: version.graph });
       return { raised, burn: toBurn(burn) };
+    }),
+
+  /**
+   * Savings advice for a version (right-size, colder storage, scheduled shutdown), each with its monthly saving from
+   * the tenant's prices, and what was decided about earlier advice on this blueprint.
+   */
+  recommendations: permission('costing', 'read')
+    .input(ZVersionInput)
+    .output(z.object({
+      open: z.array(z.object({ key: z.string(), rule: z.string(), componentId: z.string(), title: z.string(), why: z.string(), patch: z.record(z.string(), z.unknown()), monthlySavings: z.number() })),
+      decided: z.array(z.object({ key: z.string(), decision: z.enum(['accepted', 'dismissed']), reason: z.string(), version: z.number().nullable(), monthlySavings: z.number(), decidedAt: z.string() })),
+    }))
+    .query(async ({ ctx, input }) => {
+      const [{ version }, pricing, [decisions]] = await Promise.all([readVersion(ctx, input), pricingOf(ctx), ctx.read((db) => [decisionsStatement(db, { tenantId: ctx.tenant.id, blueprintId: input.id })])]);
+      const decided = new Set(decisions.map((d) => d.key));
+      return {
+        open: recommend(version.graph, pricing.books, pricing.discounts).filter((r) => !decided.has(r.key)),
+        decided: decisions.map((d) => ({ ...d, monthlySavings: Number(d.monthlySavings), decidedAt: d.decidedAt.toISOString() })),
+      };
+    }),
+
+  /**
+   * Records a decision on a recommendation of the blueprint's version `number`: dismissed with a reason, or accepted as
+   * version `acceptedAs` (the console saves the recommended change as a new version, then records it here).
+   */
+  decideRecommendation: permission('blueprint', 'update')
+    .input(z.object({ id: z.uuid({ error: 'must be a uuid' }), number: z.number().int().min(1), key: z.string().min(1).max(200), decision: z.enum(['accepted', 'dismissed'], { error: 'must be accepted or dismissed' }), reason: z.string().trim().max(1000).default(''), acceptedAs: z.number().int().min(1).optional() }))
+    .output(z.object({ key: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      if (input.decision === 'dismissed' && input.reason.length < 5) throw new DomainError('BAD_REQUEST', 'say why it is dismissed, in at least 5 characters', 'reason');
+      if (input.decision === 'accepted' && input.acceptedAs === undefined) throw new DomainError('BAD_REQUEST', 'name the version the recommendation was saved as', 'acceptedAs');
+      const [{ version }, pricing] = await Promise.all([readVersion(ctx, input), pricingOf(ctx)]);
+      const rec = recommend(version.graph, pricing.books, pricing.discounts).find((r) => r.key === input.key);
+      if (!rec) throw new DomainError('NOT_FOUND', `no recommendation ${input.key} for version ${input.number}`, 'key');
+      await ctx.tx(async (tx) => {
+        const row = await insertDecision(tx, { tenantId: ctx.tenant.id, blueprintId: input.id, key: input.key, decision: input.decision, reason: input.reason, version: input.acceptedAs ?? null, monthlySavings: rec.monthlySavings, decidedBy: ctx.user.id });
+        if (!row) throw new DomainError('CONFLICT', `recommendation ${input.key} was already decided`, 'key');
+        await recordEvent(tx, { action: `recommendation.${input.decision === 'accepted' ? 'accept' : 'dismiss'}`, targetType: 'blueprint', targetId: input.id, after: { key: input.key, reason: input.reason, version: input.acceptedAs ?? null, monthlySavings: rec.monthlySavings } });
+      });
+      return { key: input.key };
     }),
 
   /** The tenant's own prices and discounts. */

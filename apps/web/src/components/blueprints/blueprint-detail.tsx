@@ -121,7 +121,7 @@ export function BlueprintDetail({ id }: { id: string }) {
           {tab === 'relations' && <RelationsTable graph={graph} />}
           {tab === 'validation' && <ValidationPanel blueprintId={id} version={b.currentVersion} editable={editable} />}
           {tab === 'history' && <HistoryList blueprintId={id} />}
-          {tab === 'cost' && <CostPanel blueprintId={id} versions={versions.data?.map((v) => v.number) ?? [b.currentVersion]} current={b.currentVersion} />}
+          {tab === 'cost' && <CostPanel blueprintId={id} versions={versions.data?.map((v) => v.number) ?? [b.currentVersion]} current={b.currentVersion} editable={editable} />}
           {tab === 'guardrails' && <GuardrailsPanel blueprintId={id} version={b.currentVersion} permissions={user.permissions} canRequest={editable} />}
           {tab === 'code' && <CodePanel blueprintId={id} versions={versions.data?.map((v) => v.number) ?? [b.currentVersion]} current={b.currentVersion} />}
           {tab === 'versions' &&

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useTRPC } from '../../lib/trpc/client';
 import { ErrorState, SkeletonBlock } from '../ui/states';
+import { Recommendations } from './recommendations';
 
 const usd = (n: number) => n.toLocaleString('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
 /** Unit prices keep their precision (an hour of a small instance is a fraction of a cent). */
@@ -14,7 +15,7 @@ const STATUS_BADGE = { priced: 'badge-ok', partial: 'badge-review', free: 'badge
  * A version's cost: monthly, hourly and yearly totals, a breakdown by category, every component's lines, what could
  * not be priced and why, and the change from another version, per component.
  */
-export function CostPanel({ blueprintId, versions, current }: { blueprintId: string; versions: number[]; current: number }) {
+export function CostPanel({ blueprintId, versions, current, editable }: { blueprintId: string; versions: number[]; current: number; editable: boolean }) {
   const trpc = useTRPC();
   const [compareTo, setCompareTo] = useState<number | null>(versions.includes(current - 1) ? current - 1 : null);
   const estimate = useQuery(trpc.costing.estimate.queryOptions({ id: blueprintId, number: current }));
@@ -112,6 +113,7 @@ export function CostPanel({ blueprintId, versions, current }: { blueprintId: str
           </tbody>
         </table>
       </div>
+      <Recommendations blueprintId={blueprintId} version={current} editable={editable} />
       <div className="faint small">Prices: {e.priceBook} (public on-demand list prices, USD).</div>
     </div>
   );

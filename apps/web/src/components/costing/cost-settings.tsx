@@ -69,7 +69,7 @@ export function CostSettings() {
             </ResponsiveContainer>
           </div>
         )}
-        <table className="table" data-testid="budgets">
+        <div className="table-wrap"><table className="table" data-testid="budgets">
           <thead>
             <tr><th>Project</th><th className="num">Budget</th><th className="num">Designs</th><th className="num">Used</th><th>Level</th></tr>
           </thead>
@@ -84,7 +84,7 @@ export function CostSettings() {
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
         {manageBudgets && (
           <form className="row" onSubmit={(e) => { e.preventDefault(); saveBudget.mutate({ projectId: budget.projectId, amount: Number(budget.amount), warnPercent: Number(budget.warnPercent), alertPercent: Number(budget.alertPercent) }); }}>
             <select className="select" value={budget.projectId} onChange={(e) => setBudget({ ...budget, projectId: e.target.value })} data-testid="budget-project" aria-label="Project">
@@ -103,7 +103,7 @@ export function CostSettings() {
         <h2>Alerts</h2>
         {alerts.data && alerts.data.length === 0 && <div className="muted">No alerts.</div>}
         {alerts.data && alerts.data.length > 0 && (
-          <table className="table" data-testid="budget-alerts">
+          <div className="table-wrap"><table className="table" data-testid="budget-alerts">
             <thead><tr><th>When</th><th>Project</th><th>Blueprint</th><th>Level</th><th className="num">Projected / budget</th><th /></tr></thead>
             <tbody>
               {alerts.data.map((a) => (
@@ -117,7 +117,7 @@ export function CostSettings() {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         )}
       </div>
 
@@ -125,7 +125,7 @@ export function CostSettings() {
         <h2>Your prices and discounts</h2>
         <div className="muted small">Used instead of the public list prices for the same cloud, region and SKU; discounts apply to a cloud or to SKUs starting with a prefix.</div>
         {pricing.isError && <ErrorState error={pricing.error} title="Could not load your prices" />}
-        <table className="table" data-testid="prices">
+        <div className="table-wrap"><table className="table" data-testid="prices">
           <thead><tr><th>Cloud</th><th>Region</th><th>SKU</th><th className="num">Price</th><th>Effective</th><th>Source</th><th /></tr></thead>
           <tbody>
             {pricing.data?.prices.map((p) => (
@@ -141,7 +141,7 @@ export function CostSettings() {
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
         {managePrices && (
           <>
             <form className="row" onSubmit={(e) => { e.preventDefault(); savePrice.mutate({ ...price, price: Number(price.price) }); }}>

@@ -65,7 +65,7 @@ export function PolicyLibrary() {
         )}
       </div>
       <div className="card">
-        <table className="table" data-testid="policies">
+        <div className="table-wrap"><table className="table" data-testid="policies">
           <thead>
             <tr>
               <th>Policy</th>
@@ -97,7 +97,7 @@ export function PolicyLibrary() {
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       </div>
 
       {form && (
