@@ -57,3 +57,19 @@ test('design in the visual designer: add from the catalog, see validation, guard
   const main = Object.entries(entries).find(([name]) => name.endsWith('/main.tf'))!;
   expect(strFromU8(main[1])).toMatch(/multi_az\s+= true/);
 });
+
+test('start a blueprint from a global template: its design, cloud and description are filled in', async ({ page }) => {
+  await signIn(page, 'ada@acme.test');
+  await page.goto('/blueprints/new');
+  const [project] = await rpcQuery<TProject[]>(page.request, 'projects.list');
+  await page.getByTestId('project').selectOption(project!.id);
+  await page.getByTestId('name').fill(uniqueName('E2E from template'));
+  await page.getByTestId('start-template').check();
+  await page.getByTestId('template').selectOption('gcp-gke-service');
+  await expect(page.getByTestId('cloud')).toHaveValue('gcp');
+  await page.getByTestId('create').click();
+  await expect(page).toHaveURL(/\/blueprints\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId('tab-components')).toContainText('8');
+  await page.getByTestId('tab-validation').click();
+  await expect(page.getByTestId('validation-clean')).toBeVisible();
+});

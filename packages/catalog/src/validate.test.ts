@@ -60,3 +60,10 @@ describe('validateGraph', () => {
     expect(conventionPattern('app.{name}').test('appxname')).toBe(false);
   });
 });
+
+describe('templates', () => {
+  it('every global template validates without a finding', async () => {
+    const { TEMPLATES } = await import('./templates');
+    for (const t of TEMPLATES) expect(`${t.key}: ${JSON.stringify(validateGraph(ZBlueprintGraph.parse(t.graph)).findings)}`).toBe(`${t.key}: []`);
+  });
+});

@@ -1,6 +1,7 @@
 'use client';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { CLOUDS } from '@dharma/db/blueprint-graph';
+import { TEMPLATES } from '@dharma/catalog/templates';
+import { CLOUDS, ZBlueprintGraph } from '@dharma/db/blueprint-graph';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
@@ -43,7 +44,8 @@ export function NewBlueprint() {
   const [description, setDescription] = useState('');
   const [cloud, setCloud] = useState<string>('aws');
   const [message, setMessage] = useState('');
-  const [start, setStart] = useState<'empty' | 'copy'>('empty');
+  const [start, setStart] = useState<'empty' | 'template' | 'copy'>('empty');
+  const [templateKey, setTemplateKey] = useState('');
   const [sourceId, setSourceId] = useState('');
   const [copyError, setCopyError] = useState<unknown>(null);
   const [copying, setCopying] = useState(false);
@@ -95,6 +97,15 @@ export function NewBlueprint() {
     } finally {
       setCopying(false);
     }
+  };
+
+  const fromTemplate = (key: string) => {
+    setTemplateKey(key);
+    const template = TEMPLATES.find((t) => t.key === key);
+    if (!template) return setForm(emptyGraphForm());
+    setForm(graphToForm(ZBlueprintGraph.parse(template.graph)));
+    setCloud(template.cloud);
+    if (!description) setDescription(template.description);
   };
 
   const submit = (event: FormEvent) => {
@@ -173,9 +184,23 @@ export function NewBlueprint() {
                 Empty graph
               </label>
               <label className="row small" style={{ gap: 4 }}>
+                <input type="radio" name="start" checked={start === 'template'} onChange={() => setStart('template')} data-testid="start-template" />
+                A template
+              </label>
+              <label className="row small" style={{ gap: 4 }}>
                 <input type="radio" name="start" checked={start === 'copy'} onChange={() => setStart('copy')} data-testid="start-copy" />
                 Copy one
               </label>
+              {start === 'template' && (
+                <select className="select" aria-label="Template" value={templateKey} onChange={(e) => fromTemplate(e.target.value)} data-testid="template">
+                  <option value="">— choose a template —</option>
+                  {TEMPLATES.map((t) => (
+                    <option key={t.key} value={t.key} title={t.description}>
+                      {t.name} ({t.graph.components.length} components)
+                    </option>
+                  ))}
+                </select>
+              )}
               {start === 'copy' && (
                 <input
                   type="search"
