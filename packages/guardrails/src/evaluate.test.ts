@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ZBlueprintGraph, type TBlueprintGraphInput } from '@dharma/db/blueprint-graph';
 import { awsThreeTier } from '@dharma/db/seed/sample-graphs';
-import { evaluate, type TExemption } from './evaluate';
+import { evaluate, type TCostFacts, type TExemption } from './evaluate';
 import { DEFAULT_POLICIES } from './library';
 import { compileExpression, PolicyCompileError, type TPolicy } from './policy';
 
@@ -9,7 +9,12 @@ type TC = TBlueprintGraphInput['components'][number];
 const tags = { Environment: 'prod', Owner: 'web', CostCenter: 'CC-1' };
 const c = (kind: TC['kind'], properties: Record<string, unknown>, extra: Partial<TC> = {}): TC => ({ id: kind.replace(/_/g, '-'), kind, name: `prod-app-${kind.replace(/_/g, '')}`, cloud: 'aws', region: 'eu-west-1', properties, tags, ...extra });
 const policy = (key: string) => DEFAULT_POLICIES.find((p) => p.key === key)!;
-const failuresOf = (key: string, graph: TBlueprintGraphInput) => evaluate(ZBlueprintGraph.parse(graph), [policy(key)]).findings.map((f) => `${f.componentId ?? 'blueprint'}: ${f.message}`);
+/** Cost facts for the fixtures: the budget-limit fixtures differ only in the project's total, the cost-limit ones in one component's cost. */
+const COST: Record<string, { pass: TCostFacts; fail: TCostFacts }> = {
+  'budget-limit': { pass: { components: {}, monthly: 900, byCategory: {}, budget: { amount: 1000, projected: 900 } }, fail: { components: {}, monthly: 1200, byCategory: {}, budget: { amount: 1000, projected: 1200 } } },
+  'component-cost-limit': { pass: { components: { queue: 9000 }, monthly: 9000, byCategory: {} }, fail: { components: { pricey: 12000 }, monthly: 12000, byCategory: {} } },
+};
+const failuresOf = (key: string, graph: TBlueprintGraphInput, side: 'pass' | 'fail' = 'pass') => evaluate(ZBlueprintGraph.parse(graph), [policy(key)], [], new Date(), { name: '', cost: COST[key]?.[side] }).findings.map((f) => `${f.componentId ?? 'blueprint'}: ${f.message}`);
 
 const db = { engine: 'postgres', instanceClass: 'db.r6g.large', multiAz: true, encrypted: true, publiclyAccessible: false, backupRetentionDays: 14 };
 const monitoring = c('monitoring', { retentionDays: 30 });
@@ -33,6 +38,8 @@ const FIXTURES: Record<string, { pass: TBlueprintGraphInput; fail: TBlueprintGra
   'autoscaling-bounds': { pass: { components: [c('autoscaling_group', { instanceType: 'm5.large', min: 2, max: 10 })] }, fail: { components: [c('autoscaling_group', { instanceType: 'm5.large', min: 2, max: 500 })] } },
   'load-balancer-health-checks': { pass: { components: [c('load_balancer', { healthCheckPath: '/healthz' })] }, fail: { components: [c('load_balancer', {})] } },
   'production-monitoring': { pass: { components: [c('vm', { instanceType: 't3.small' }), monitoring] }, fail: { components: [c('vm', { instanceType: 't3.small' })] } },
+  'budget-limit': { pass: { components: [c('queue', {})] }, fail: { components: [c('queue', {})] } },
+  'component-cost-limit': { pass: { components: [c('queue', {})] }, fail: { components: [c('queue', {}, { id: 'pricey' })] } },
   'key-vault-protection': { pass: { components: [c('key_vault', {})] }, fail: { components: [c('key_vault', { purgeProtection: false })] } },
 };
 
@@ -43,7 +50,7 @@ describe('the default guardrail library', () => {
 
   it.each(DEFAULT_POLICIES.map((p) => p.key))('%s: passes its good design, fails its bad one once', (key) => {
     expect(failuresOf(key, FIXTURES[key]!.pass)).toEqual([]);
-    const failures = failuresOf(key, FIXTURES[key]!.fail);
+    const failures = failuresOf(key, FIXTURES[key]!.fail, 'fail');
     expect(failures).toHaveLength(1);
     expect(failures[0]).toContain(policy(key).message);
   });

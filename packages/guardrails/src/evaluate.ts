@@ -72,7 +72,19 @@ export function isExemptionActive(e: TExemption, policy: TPolicy, now: Date): bo
  * Evaluates every enabled policy against a design: component policies on each component of their kinds (and
  * `when`), design policies once. Pure: the same inputs give the same result.
  */
-export function evaluate(graph: TBlueprintGraph, policies: readonly TPolicy[], exemptions: readonly TExemption[] = [], now = new Date(), meta: { name: string } = { name: '' }): TEvaluation {
+/**
+ * What the design costs, for policies over the estimate: each component's monthly figure (`c.cost`), the design's
+ * total and by category (`blueprint.cost`), and its project's budget with the project's total at this version
+ * (`blueprint.budget`; empty when the project has none).
+ */
+export interface TCostFacts {
+  components: Record<string, number>;
+  monthly: number;
+  byCategory: Record<string, number>;
+  budget?: { amount: number; projected: number };
+}
+
+export function evaluate(graph: TBlueprintGraph, policies: readonly TPolicy[], exemptions: readonly TExemption[] = [], now = new Date(), meta: { name: string; cost?: TCostFacts } = { name: '' }): TEvaluation {
   // What a component is linked to (depends_on and contains, either way): so a policy about neighbours reads a
   // short list instead of scanning every relation of the design for every component.
   const links = new Map<string, string[]>(graph.components.map((c) => [c.id, []]));
@@ -81,9 +93,10 @@ export function evaluate(graph: TBlueprintGraph, policies: readonly TPolicy[], e
     links.get(r.from)?.push(r.to);
     links.get(r.to)?.push(r.from);
   }
-  const views = graph.components.map((c) => ({ ...componentView(c), links: links.get(c.id) ?? [] }));
+  const views = graph.components.map((c) => ({ ...componentView(c), links: links.get(c.id) ?? [], cost: meta.cost?.components[c.id] ?? 0 }));
   const publicSubnetIds = views.filter((v) => v.kind === 'subnet' && v.properties.public === true).map((v) => v.id);
-  const blueprint = toCel({ name: meta.name, components: views, relations: graph.relations, publicSubnetIds });
+  const cost = meta.cost ? { monthly: meta.cost.monthly, byCategory: meta.cost.byCategory } : { monthly: 0, byCategory: {} };
+  const blueprint = toCel({ name: meta.name, components: views, relations: graph.relations, publicSubnetIds, cost, budget: meta.cost?.budget ?? {} });
   // Each component converted to CEL values once, not once per policy.
   const celViews = new Map(views.map((v) => [v, toCel(v)]));
   const findings: TGuardrailFinding[] = [];

@@ -7,9 +7,10 @@ const p = (policy: Omit<TPolicy, 'enabled' | 'target' | 'kinds'> & Partial<Pick<
 
 /**
  * The default library every tenant starts with (../shared/DOMAIN.md's rules). Bindings: `c` is the component (`id`,
- * `kind`, `name`, `cloud`, `region`, `properties` with the catalog's defaults filled in, `tags`, `links`: the ids of
+ * `kind`, `name`, `cloud`, `region`, `properties` with the catalog's defaults filled in, `tags`, `cost`: its monthly estimate, `links`: the ids of
  * the components it depends on, contains or is contained by, either way), `env` the lower-cased Environment tag ('' when
- * absent), `blueprint` the design (`name`, `components`, `relations`, `publicSubnetIds`). A tenant may turn a
+ * absent), `blueprint` the design (`name`, `components`, `relations`, `publicSubnetIds`, `cost`: `monthly` and
+ * `byCategory`, `budget`: the project's `amount` and its `projected` total with this version, empty without a budget). A tenant may turn a
  * policy off, change its enforcement, or add its own; these stay the reference.
  */
 export const DEFAULT_POLICIES: readonly TPolicy[] = [
@@ -27,6 +28,8 @@ export const DEFAULT_POLICIES: readonly TPolicy[] = [
   p({ key: 'autoscaling-bounds', name: 'Autoscaling bounds', description: 'Scaling groups have an upper bound of at most 100 and above their minimum.', severity: 'low', enforcement: 'advisory', kinds: ['autoscaling_group'], expression: `c.properties.max <= 100.0 && c.properties.max > c.properties.min`, message: 'set max above min and at most 100' }),
   p({ key: 'load-balancer-health-checks', name: 'Load balancer health checks', description: 'Load balancers check a health path.', severity: 'medium', enforcement: 'advisory', kinds: ['load_balancer'], expression: `has(c.properties.healthCheckPath) && c.properties.healthCheckPath != '/'`, message: 'give the load balancer a health check path (healthCheckPath)' }),
   p({ key: 'production-monitoring', name: 'Monitoring in production', description: 'A production design includes monitoring (logs and alarms).', severity: 'medium', enforcement: 'soft', target: 'blueprint', when: `blueprint.components.exists(x, 'Environment' in x.tags && (x.tags['Environment'] == 'prod' || x.tags['Environment'] == 'production'))`, expression: `blueprint.components.exists(x, x.kind == 'monitoring')`, message: 'add a monitoring component to a production design' }),
+  p({ key: 'budget-limit', name: 'Budget limit', description: "A version keeps its project within the project's monthly budget.", severity: 'high', enforcement: 'soft', target: 'blueprint', expression: `!has(blueprint.budget.amount) || blueprint.budget.projected <= blueprint.budget.amount`, message: "this version takes its project past the project's monthly budget" }),
+  p({ key: 'component-cost-limit', name: 'Component cost limit', description: 'No single component costs more than $10,000 a month without a review.', severity: 'medium', enforcement: 'advisory', expression: `c.cost <= 10000.0`, message: 'this component costs more than $10,000 a month' }),
   p({ key: 'key-vault-protection', name: 'Key protection', description: 'Key vaults keep soft delete and purge protection on.', severity: 'high', enforcement: 'hard', kinds: ['key_vault'], expression: `c.properties.softDelete == true && c.properties.purgeProtection == true`, message: 'turn on soft delete and purge protection' }),
 ];
 

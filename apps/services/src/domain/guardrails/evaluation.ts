@@ -1,6 +1,9 @@
 import { DomainError } from '@dharma/db/errors';
 import { exemptionsStatement, tenantPoliciesStatement, type TExemptionRow, type TPolicyRow } from '@dharma/db/queries/guardrails';
-import { evaluate, type TExemption } from '@dharma/guardrails/evaluate';
+import { evaluate, type TCostFacts, type TExemption } from '@dharma/guardrails/evaluate';
+import type { TBlueprintGraph } from '@dharma/db/blueprint-graph';
+import { lifecycleStatement } from '@dharma/db/queries/lifecycle';
+import { estimateGraph, projectedBurn } from '../costing/pricing';
 import { effectiveLibrary, type TLibraryPolicy } from '@dharma/guardrails/library';
 import type { TPolicy } from '@dharma/guardrails/policy';
 import type { TReadCtx } from '../../trpc/cached-read';
@@ -15,14 +18,27 @@ export async function libraryOf(ctx: TReadCtx): Promise<TLibraryPolicy[]> {
   return effectiveLibrary(rows.map(toPolicy));
 }
 
-/** A version evaluated against the tenant's library with the blueprint's exemptions in force now. */
+/** What policies over cost see for a design: its estimate with the tenant's prices, and its project's budget. */
+export async function costFactsOf(ctx: TReadCtx, a: { blueprintId: string; graph: TBlueprintGraph }): Promise<TCostFacts> {
+  const [[state], estimate] = await Promise.all([ctx.read((db) => [lifecycleStatement(db, { tenantId: ctx.tenant.id, id: a.blueprintId })]), estimateGraph(ctx, a.graph)]);
+  const burn = state[0] ? await projectedBurn(ctx, { projectId: state[0].projectId, blueprintId: a.blueprintId, graph: a.graph }) : null;
+  return {
+    components: Object.fromEntries(estimate.components.map((c) => [c.componentId, c.monthly])),
+    monthly: estimate.monthly,
+    byCategory: estimate.byCategory,
+    ...(burn ? { budget: { amount: burn.budget.amount, projected: burn.projected } } : {}),
+  };
+}
+
+/** A version evaluated against the tenant's library, its cost and budget, with the blueprint's exemptions in force now. */
 export async function evaluationOf(ctx: TReadCtx, input: { id: string; number: number }) {
   const [{ version, name }, library, [exemptionRows]] = await Promise.all([
     readVersion(ctx, input),
     libraryOf(ctx),
     ctx.read((db) => [exemptionsStatement(db, { tenantId: ctx.tenant.id, blueprintId: input.id })]),
   ]);
-  return { version: input.number, ...evaluate(version.graph, library, exemptionRows.map(toExemption), new Date(), { name }) };
+  const cost = await costFactsOf(ctx, { blueprintId: input.id, graph: version.graph });
+  return { version: input.number, ...evaluate(version.graph, library, exemptionRows.map(toExemption), new Date(), { name, cost }) };
 }
 
 /** The policy of this key in the tenant's library, or not found naming the field. */

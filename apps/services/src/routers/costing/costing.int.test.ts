@@ -81,7 +81,13 @@ describe('prices, discounts and budgets', () => {
     expect(await alertsOf(tenant.tenantId, bp.id)).toEqual([{ level: 'alert', version: 2 }]);
     expect((await pm.costing.alerts()).map((a) => `${a.blueprintName} v${a.version} ${a.level} ${a.projected}/${a.amount}`)).toEqual(['budgeted v2 alert 158.86/100']);
 
+    // The budget-limit guardrail (soft) sees it too.
+    const evaluation = await admin.guardrails.evaluation({ id: bp.id, number: 2 });
+    expect(evaluation.findings.map((f) => `${f.policyKey} ${f.enforcement}`)).toEqual(['budget-limit soft']);
     await admin.blueprints.requestReview({ id: bp.id, version: 2 });
+    expect(await outcome(pm.blueprints.decideReview({ id: bp.id, decision: 'approve' }))).toBe('PRECONDITION_FAILED: version 2 has 1 guardrail failure(s) not waived or overridden (first: Budget limit on the design): it cannot be approved');
+    // Overriding the guardrail does not lift the budget itself.
+    await admin.guardrails.override({ id: bp.id, policyKey: 'budget-limit', reason: 'the budget is raised next month' });
     expect(await outcome(pm.blueprints.decideReview({ id: bp.id, decision: 'approve' }))).toBe(`PRECONDITION_FAILED: version 2 would take project ${(await admin.projects.list())[0]!.name} to $158.86 a month, past its budget of $100.00 (alert at 100%): it cannot be approved`);
     await pm.costing.saveBudget({ projectId: tenant.projectId, amount: 170 });
     // 158.86 of 170 is 93%: a warning, which does not block.

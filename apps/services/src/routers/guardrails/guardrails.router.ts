@@ -5,7 +5,7 @@ import { deletePolicy, evaluationsStatement, exemptionForUpdate, exemptionsState
 import { evaluate, isExemptionActive } from '@dharma/guardrails/evaluate';
 import { compileExpression, PolicyCompileError, type TPolicy } from '@dharma/guardrails/policy';
 import { readVersion } from '../../domain/blueprints/read-version';
-import { evaluationOf, libraryOf, policyOf, toExemption } from '../../domain/guardrails/evaluation';
+import { costFactsOf, evaluationOf, libraryOf, policyOf, toExemption } from '../../domain/guardrails/evaluation';
 import { permission, router } from '../../trpc/procedures';
 import { assertReadable } from '../blueprints/blueprint-access';
 import { ZVersionInput, ZBlueprintIdInput } from '../blueprints/blueprints.schema';
@@ -75,7 +75,8 @@ export const guardrailsRouter = router({
     .query(async ({ ctx, input }) => {
       assertCompiles(input.policy);
       const { version, name } = await readVersion(ctx, input);
-      return { version: input.number, ...evaluate(version.graph, [{ ...input.policy, when: input.policy.when ?? undefined }], [], new Date(), { name }) };
+      const cost = await costFactsOf(ctx, { blueprintId: input.id, graph: version.graph });
+      return { version: input.number, ...evaluate(version.graph, [{ ...input.policy, when: input.policy.when ?? undefined }], [], new Date(), { name, cost }) };
     }),
 
   /** A version against the tenant's library now (nothing recorded). */

@@ -67,6 +67,9 @@ function DesignerCanvas({ blueprint }: { blueprint: TBlueprintDetail }) {
   const [message, setMessage] = useState('');
   const library = useQuery(trpc.guardrails.policies.queryOptions(undefined, { retry: false }));
   const pricing = useQuery(trpc.costing.pricing.queryOptions(undefined, { retry: false }));
+  const burn = useQuery(trpc.costing.budgetOf.queryOptions({ id: blueprint.id, number: blueprint.currentVersion }, { retry: false }));
+  const saved = useQuery(trpc.costing.estimate.queryOptions({ id: blueprint.id, number: blueprint.currentVersion }, { retry: false }));
+  const savedMonthly = saved.data?.monthly ?? 0;
   const save = useMutation(trpc.blueprints.saveVersion.mutationOptions({
     onSuccess: async (out) => {
       await qc.invalidateQueries({ queryKey: trpc.blueprints.pathKey() });
@@ -81,11 +84,14 @@ function DesignerCanvas({ blueprint }: { blueprint: TBlueprintDetail }) {
     const parsed = ZBlueprintGraph.safeParse(graph);
     const validation = validateGraph(graph);
     const policies = (library.data ?? []) as unknown as TPolicy[];
-    const guardrails = policies.length ? evaluate(graph, policies.map((p) => ({ ...p, when: p.when ?? undefined }))) : null;
     const own = pricing.data ? { version: 'tenant', prices: pricing.data.prices.map((p) => ({ ...p, cloud: p.cloud as 'aws', unit: p.unit as 'hour' })) } : null;
     const cost = estimate(graph, own ? [PUBLIC_PRICE_BOOK, own] : [PUBLIC_PRICE_BOOK], (pricing.data?.discounts ?? []).map((d) => ({ cloud: d.cloud as 'aws', skuPrefix: d.skuPrefix || undefined, percent: d.percent })));
+    // The project's budget as the services last saw it: its total with the saved version, moved by this design's change.
+    const budget = burn.data && saved.data ? { amount: burn.data.amount, projected: burn.data.projected - savedMonthly + cost.monthly } : undefined;
+    const facts = { components: Object.fromEntries(cost.components.map((c) => [c.componentId, c.monthly])), monthly: cost.monthly, byCategory: cost.byCategory, ...(budget ? { budget } : {}) };
+    const guardrails = policies.length ? evaluate(graph, policies.map((p) => ({ ...p, when: p.when ?? undefined })), [], new Date(), { name: blueprint.name, cost: facts }) : null;
     return { parsed, validation, guardrails, cost };
-  }, [graph, library.data, pricing.data]);
+  }, [graph, library.data, pricing.data, burn.data, saved.data, savedMonthly, blueprint.name]);
 
   const badgesOf = useCallback(
     (id: string): TBadges => {
