@@ -55,6 +55,11 @@ test.describe('Validation and generated code', () => {
     await page.getByTestId('code-file').filter({ hasText: 'providers.tf' }).click();
     await expect(page.getByTestId('code-view')).toContainText('region = "eu-west-1"');
 
+    await page.getByTestId('code-format').selectOption('cloudformation');
+    await expect(page.getByTestId('code-file')).toHaveText(['template.json']);
+    await expect(page.getByTestId('code-view')).toContainText('"Type": "AWS::EC2::Instance"');
+    await page.getByTestId('code-format').selectOption('terraform');
+    await expect(page.getByTestId('code-view')).toHaveAttribute('data-path', 'main.tf');
     const download = page.waitForEvent('download');
     await page.getByTestId('code-download').click();
     const file = await download;

@@ -20,7 +20,7 @@ export interface TMapContext {
   referenced: Set<string>;
 }
 
-interface TProp {
+export interface TProp {
   (name: string, fallback: string): string;
   (name: string, fallback: number): number;
   (name: string, fallback: boolean): boolean;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { validateGraph } from '@dharma/catalog/validate';
 import { DomainError } from '@dharma/db/errors';
+import { CloudFormationUnsupported } from '@dharma/iac/cloudformation/generate';
 import { FORMATS, generate } from '@dharma/iac/generate';
 import { readVersion } from '../../domain/blueprints/read-version';
 import { cachedQuery, cachedRead, type TReadCtx } from '../../trpc/cached-read';
@@ -46,7 +47,13 @@ export const iacRouter = router({
       const first = validation.findings.find((f) => f.severity === 'error')!;
       throw new DomainError('PRECONDITION_FAILED', `version ${input.number} has ${validation.errors} validation error(s); fix them before generating. First: ${first.componentId ?? 'blueprint'} ${first.field ?? ''}: ${first.message}`, 'number');
     }
-    const files = generate(version.graph, input.format, { blueprint: name, version: input.number });
+    let files;
+    try {
+      files = generate(version.graph, input.format, { blueprint: name, version: input.number });
+    } catch (error) {
+      if (error instanceof CloudFormationUnsupported) throw new DomainError('BAD_REQUEST', error.message, 'format');
+      throw error;
+    }
     return { format: input.format, blueprint: name, version: input.number, graphHash: version.graphHash, files, warnings: validation.warnings };
   }),
 });

@@ -3,12 +3,13 @@ import { useQuery } from '@tanstack/react-query';
 import { strToU8, zipSync } from 'fflate';
 import Prism from 'prismjs';
 import 'prismjs/components/prism-hcl';
+import 'prismjs/components/prism-json';
 import { useMemo, useState } from 'react';
 import { download } from '../../lib/download';
 import { useTRPC } from '../../lib/trpc/client';
 import { ErrorState, SkeletonBlock } from '../ui/states';
 
-const FORMAT_LABELS = { terraform: 'Terraform (HCL)' } as const;
+const FORMAT_LABELS = { terraform: 'Terraform (HCL)', cloudformation: 'CloudFormation (JSON, AWS)' } as const;
 type TFormat = keyof typeof FORMAT_LABELS;
 
 
@@ -28,7 +29,10 @@ export function CodePanel({ blueprintId, versions, current }: { blueprintId: str
   const [open, setOpen] = useState<string | null>(null);
   const generation = useQuery({ ...trpc.iac.generate.queryOptions({ id: blueprintId, number: version, format }), enabled: asked, retry: false });
   const file = generation.data?.files.find((f) => f.path === open) ?? generation.data?.files.find((f) => f.path === 'main.tf') ?? generation.data?.files[0];
-  const highlighted = useMemo(() => (file ? Prism.highlight(file.content, Prism.languages.hcl!, 'hcl') : ''), [file]);
+  // Another format or version is a new generation: its files, not the last one's.
+  const choose = (f: TFormat) => { setFormat(f); setOpen(null); };
+  const language = file?.path.endsWith('.json') ? 'json' : 'hcl';
+  const highlighted = useMemo(() => (file ? Prism.highlight(file.content, Prism.languages[language]!, language) : ''), [file, language]);
 
   const zip = () => {
     if (!generation.data) return;
@@ -59,7 +63,7 @@ export function CodePanel({ blueprintId, versions, current }: { blueprintId: str
         </label>
         <label className="field">
           <span>Format</span>
-          <select className="select" value={format} onChange={(e) => setFormat(e.target.value as TFormat)} data-testid="code-format">
+          <select className="select" value={format} onChange={(e) => choose(e.target.value as TFormat)} data-testid="code-format">
             {Object.entries(FORMAT_LABELS).map(([k, label]) => (
               <option key={k} value={k}>{label}</option>
             ))}
@@ -89,7 +93,7 @@ export function CodePanel({ blueprintId, versions, current }: { blueprintId: str
             ))}
           </ul>
           <pre className="code-view" data-testid="code-view" data-path={file.path}>
-            <code className="language-hcl" dangerouslySetInnerHTML={{ __html: highlighted }} />
+            <code className={`language-${language}`} dangerouslySetInnerHTML={{ __html: highlighted }} />
           </pre>
         </div>
       )}
