@@ -158,7 +158,8 @@ export async function seed(db: TDb, log: (line: string) => void = console.log): 
         for (const v of rest) {
           ({ version: base } = await saveBlueprintVersion(tx, { tenantId, blueprintId: id, baseVersion: base, graph: v.graph, message: v.message, authorId }));
         }
-        await tx.update(blueprints).set({ status: b.status }).where(eq(blueprints.id, id));
+        // A seeded status is as the lifecycle would leave it: the approved (or reviewed) version is the last one.
+        await tx.update(blueprints).set({ status: b.status, approvedVersion: b.status === 'approved' ? base : null, reviewVersion: b.status === 'review' ? base : null }).where(eq(blueprints.id, id));
       }
     });
     log(`seed: tenant ${t.slug} loaded (${t.users.length} users, ${t.projects.length} projects, ${t.blueprints.length} blueprints)`);
