@@ -15,13 +15,14 @@ export const ZDesignRules = z.object({
 });
 export type TDesignRules = z.infer<typeof ZDesignRules>;
 
-/** The tenant's rules and the blueprint's name, in one read (row-level security keeps both to the tenant). */
+/** The tenant's rules, in the same read as a version (row-level security keeps it to the tenant). */
 export function designRulesStatement(db: TExecutor, { tenantId }: { tenantId: string }) {
   return db.select({ settings: tenants.settings }).from(tenants).where(eq(tenants.id, tenantId));
 }
 
-export function blueprintNameStatement(db: TExecutor, { id }: { id: string }) {
-  return db.select({ name: blueprints.name }).from(blueprints).where(eq(blueprints.id, id));
+/** A blueprint's name and project: what a version's readers need beside the version itself. */
+export function blueprintHeadStatement(db: TExecutor, { id }: { id: string }) {
+  return db.select({ name: blueprints.name, projectId: blueprints.projectId }).from(blueprints).where(eq(blueprints.id, id));
 }
 
 export const toDesignRules = (rows: readonly { settings: Record<string, unknown> }[]): TDesignRules => ZDesignRules.parse(rows[0]?.settings ?? {});

@@ -5,8 +5,13 @@ import type { TBlueprintGraph } from '@dharma/db/blueprint-graph';
 import { budgetOfProjectStatement, insertBudgetAlert, pricingStatements, projectDesignsStatement, type TProjectDesign } from '@dharma/db/queries/costing';
 import type { TReadCtx } from '../../trpc/cached-read';
 
+export interface TPricing {
+  books: TPriceBook[];
+  discounts: TDiscount[];
+}
+
 /** What a tenant's estimates are priced with: the public book, its own prices over it, its discounts. */
-export async function pricingOf(ctx: Pick<TReadCtx, 'read' | 'tenant'>): Promise<{ books: TPriceBook[]; discounts: TDiscount[] }> {
+export async function pricingOf(ctx: Pick<TReadCtx, 'read' | 'tenant'>): Promise<TPricing> {
   const [prices, discounts] = await ctx.read((db) => pricingStatements(db, { tenantId: ctx.tenant.id }));
   const own: TPriceBook = {
     version: `${ctx.tenant.slug}-prices`,
@@ -15,16 +20,12 @@ export async function pricingOf(ctx: Pick<TReadCtx, 'read' | 'tenant'>): Promise
   return { books: own.prices.length ? [PUBLIC_PRICE_BOOK, own] : [PUBLIC_PRICE_BOOK], discounts: discounts.map((d) => ({ cloud: d.cloud, skuPrefix: d.skuPrefix || undefined, percent: Number(d.percent) })) };
 }
 
-export async function estimateGraph(ctx: Pick<TReadCtx, 'read' | 'tenant'>, graph: TBlueprintGraph) {
-  const { books, discounts } = await pricingOf(ctx);
-  return estimate(graph, books, discounts);
-}
-
 /**
- * A project's monthly total if this blueprint were at `graph` (its other live blueprints at their current versions),
- * with the project's budget, or null when the project has none.
+ * A project's monthly total, its live blueprints at their current versions or, with `replace`, one of them at another
+ * graph (the version being checked), with the project's budget; null when the project has none. `pricing` when the
+ * caller has it already; read here otherwise, and only when there is a budget.
  */
-export async function projectedBurn(ctx: Pick<TReadCtx, 'read' | 'tenant'>, a: { projectId: string; blueprintId: string; graph: TBlueprintGraph }) {
+export async function projectedBurn(ctx: Pick<TReadCtx, 'read' | 'tenant'>, a: { projectId: string; replace?: { blueprintId: string; graph: TBlueprintGraph } }, known?: TPricing) {
   const tenantId = ctx.tenant.id;
   // The budget first: most projects have none, and then the project's designs are not read at all.
   const [budgetRows] = await ctx.read((db) => [budgetOfProjectStatement(db, { tenantId, projectId: a.projectId })]);
@@ -32,9 +33,9 @@ export async function projectedBurn(ctx: Pick<TReadCtx, 'read' | 'tenant'>, a: {
   if (!row) return null;
   const [designs] = await ctx.read((db) => [projectDesignsStatement(db, { tenantId, projectId: a.projectId })]);
   const budget: TBudget & { projectName: string } = { amount: Number(row.amount), warnPercent: row.warnPercent, alertPercent: row.alertPercent, projectName: row.projectName };
-  const pricing = await pricingOf(ctx);
+  const pricing = known ?? (await pricingOf(ctx));
   const parts = (designs as TProjectDesign[]).map((d) => {
-    const graph = d.id === a.blueprintId ? a.graph : d.graph;
+    const graph = d.id === a.replace?.blueprintId ? a.replace.graph : d.graph;
     return { blueprintId: d.id, name: d.name, monthly: estimate(graph, pricing.books, pricing.discounts).monthly };
   });
   const projected = Math.round(parts.reduce((s, p) => s + p.monthly, 0) * 100) / 100;
@@ -43,7 +44,7 @@ export async function projectedBurn(ctx: Pick<TReadCtx, 'read' | 'tenant'>, a: {
 
 /** Raises a version's budget alert once (the highest threshold its project's total crosses); the level, or null. */
 export async function checkBudget(ctx: Pick<TReadCtx, 'read' | 'tenant' | 'tx'>, a: { projectId: string; blueprintId: string; version: number; graph: TBlueprintGraph }) {
-  const burn = await projectedBurn(ctx, a);
+  const burn = await projectedBurn(ctx, { projectId: a.projectId, replace: { blueprintId: a.blueprintId, graph: a.graph } });
   if (!burn?.level) return { burn, raised: null };
   const level = burn.level;
   const raised = await ctx.tx((tx) => insertBudgetAlert(tx, { tenantId: ctx.tenant.id, projectId: a.projectId, blueprintId: a.blueprintId, version: a.version, level, projected: burn.projected, amount: burn.budget.amount }));

@@ -1,13 +1,14 @@
 import { DomainError } from '@dharma/db/errors';
 import { exemptionsStatement, tenantPoliciesStatement, type TExemptionRow, type TPolicyRow } from '@dharma/db/queries/guardrails';
 import { evaluate, type TCostFacts, type TExemption } from '@dharma/guardrails/evaluate';
-import type { TBlueprintGraph } from '@dharma/db/blueprint-graph';
-import { lifecycleStatement } from '@dharma/db/queries/lifecycle';
-import { estimateGraph, projectedBurn } from '../costing/pricing';
+import { estimate } from '@dharma/costing/estimate';
+import { pricingOf, projectedBurn } from '../costing/pricing';
 import { effectiveLibrary, type TLibraryPolicy } from '@dharma/guardrails/library';
 import type { TPolicy } from '@dharma/guardrails/policy';
 import type { TReadCtx } from '../../trpc/cached-read';
-import { readVersion } from '../blueprints/read-version';
+import { readVersion, type TReadVersion } from '../blueprints/read-version';
+
+type TBurn = Awaited<ReturnType<typeof projectedBurn>>;
 
 export const toPolicy = (r: TPolicyRow): TPolicy => ({ ...r, when: r.when ?? undefined });
 export const toExemption = (r: TExemptionRow): TExemption => ({ ...r, expiresAt: r.expiresAt?.toISOString() ?? null, revokedAt: r.revokedAt?.toISOString() ?? null });
@@ -18,28 +19,40 @@ export async function libraryOf(ctx: TReadCtx): Promise<TLibraryPolicy[]> {
   return effectiveLibrary(rows.map(toPolicy));
 }
 
-/** What policies over cost see for a design: its estimate with the tenant's prices, and its project's budget. */
-export async function costFactsOf(ctx: TReadCtx, a: { blueprintId: string; graph: TBlueprintGraph }): Promise<TCostFacts> {
-  const [[state], estimate] = await Promise.all([ctx.read((db) => [lifecycleStatement(db, { tenantId: ctx.tenant.id, id: a.blueprintId })]), estimateGraph(ctx, a.graph)]);
-  const burn = state[0] ? await projectedBurn(ctx, { projectId: state[0].projectId, blueprintId: a.blueprintId, graph: a.graph }) : null;
-  return {
-    components: Object.fromEntries(estimate.components.map((c) => [c.componentId, c.monthly])),
-    monthly: estimate.monthly,
-    byCategory: estimate.byCategory,
+/**
+ * What policies over cost see for a version: its estimate and its project's total against the budget, priced once
+ * with the tenant's prices. The burn comes back too, for the approval's budget check.
+ */
+export async function costFactsOf(ctx: TReadCtx, read: TReadVersion, blueprintId: string): Promise<{ facts: TCostFacts; burn: TBurn }> {
+  const pricing = await pricingOf(ctx);
+  const graph = read.version.graph;
+  const cost = estimate(graph, pricing.books, pricing.discounts);
+  const burn = await projectedBurn(ctx, { projectId: read.projectId, replace: { blueprintId, graph } }, pricing);
+  const facts: TCostFacts = {
+    components: Object.fromEntries(cost.components.map((c) => [c.componentId, c.monthly])),
+    monthly: cost.monthly,
+    byCategory: cost.byCategory,
     ...(burn ? { budget: { amount: burn.budget.amount, projected: burn.projected } } : {}),
   };
+  return { facts, burn };
 }
 
-/** A version evaluated against the tenant's library, its cost and budget, with the blueprint's exemptions in force now. */
-export async function evaluationOf(ctx: TReadCtx, input: { id: string; number: number }) {
-  const [{ version, name }, library, [exemptionRows]] = await Promise.all([
+/**
+ * A version evaluated against the tenant's library, its cost and budget, with the blueprint's exemptions in force now;
+ * with what it was read and priced from, so a caller (the approval) needs no second read.
+ */
+export async function evaluateVersion(ctx: TReadCtx, input: { id: string; number: number }) {
+  const [read, library, [exemptionRows]] = await Promise.all([
     readVersion(ctx, input),
     libraryOf(ctx),
     ctx.read((db) => [exemptionsStatement(db, { tenantId: ctx.tenant.id, blueprintId: input.id })]),
   ]);
-  const cost = await costFactsOf(ctx, { blueprintId: input.id, graph: version.graph });
-  return { version: input.number, ...evaluate(version.graph, library, exemptionRows.map(toExemption), new Date(), { name, cost }) };
+  const { facts, burn } = await costFactsOf(ctx, read, input.id);
+  const evaluation = { version: input.number, ...evaluate(read.version.graph, library, exemptionRows.map(toExemption), new Date(), { name: read.name, cost: facts }) };
+  return { read, evaluation, burn };
 }
+
+export const evaluationOf = async (ctx: TReadCtx, input: { id: string; number: number }) => (await evaluateVersion(ctx, input)).evaluation;
 
 /** The policy of this key in the tenant's library, or not found naming the field. */
 export async function policyOf(ctx: TReadCtx, key: string): Promise<TLibraryPolicy> {

@@ -6,9 +6,7 @@ import { insertEvaluation } from '@dharma/db/queries/guardrails';
 import type { TBlueprintListPlace } from '@dharma/db/queries/blueprints';
 import { lifecycleStatement, lockLifecycle, setLifecycle, versionAuthor, type TBlueprintStatus } from '@dharma/db/queries/lifecycle';
 import { validateGraph } from '@dharma/catalog/validate';
-import { readVersion } from '../../domain/blueprints/read-version';
-import { projectedBurn } from '../../domain/costing/pricing';
-import { evaluationOf } from '../../domain/guardrails/evaluation';
+import { evaluateVersion } from '../../domain/guardrails/evaluation';
 import { permission } from '../../trpc/procedures';
 import { projectTags } from '../projects.router';
 import { assertCovers, assertReadable, blueprintTags } from './blueprint-access';
@@ -77,16 +75,15 @@ export const lifecycleProcedures = {
       if (state[0].status !== 'review' || version === null || version === undefined) throw new DomainError('CONFLICT', `the blueprint is ${state[0].status}, not in review`, 'id');
       // The gate, read before the transaction: a version under review never changes, and the transaction re-checks
       // that the same version is still under review.
-      let evaluation: Awaited<ReturnType<typeof evaluationOf>> | null = null;
+      let evaluation: Awaited<ReturnType<typeof evaluateVersion>>['evaluation'] | null = null;
       if (input.decision === 'approve') {
-        const [{ version: v, rules }, evaluated] = await Promise.all([readVersion(ctx, { id: input.id, number: version }), evaluationOf(ctx, { id: input.id, number: version })]);
-        const errors = validateGraph(v.graph, rules).errors;
+        const { read, evaluation: evaluated, burn } = await evaluateVersion(ctx, { id: input.id, number: version });
+        const errors = validateGraph(read.version.graph, read.rules).errors;
         if (errors > 0) throw new DomainError('PRECONDITION_FAILED', `version ${version} has ${errors} validation error(s): it cannot be approved`, 'id');
         if (evaluated.blocking > 0) {
           const first = evaluated.findings.find((f) => !f.exemptedBy && f.enforcement !== 'advisory')!;
           throw new DomainError('PRECONDITION_FAILED', `version ${version} has ${evaluated.blocking} guardrail failure(s) not waived or overridden (first: ${first.policyName} on ${first.componentId ?? 'the design'}): it cannot be approved`, 'id');
         }
-        const burn = await projectedBurn(ctx, { projectId: state[0].projectId, blueprintId: input.id, graph: v.graph });
         if (burn?.level === 'alert') {
           throw new DomainError('PRECONDITION_FAILED', `version ${version} would take project ${burn.budget.projectName} to $${burn.projected.toFixed(2)} a month, past its budget of $${burn.budget.amount.toFixed(2)} (alert at ${burn.budget.alertPercent}%): it cannot be approved`, 'id');
         }

@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import { budgetUse } from '@dharma/costing/budget';
-import { diffEstimates } from '@dharma/costing/estimate';
+import { diffEstimates, estimate } from '@dharma/costing/estimate';
 import { priceProblem } from '@dharma/costing/skus';
 import { DomainError } from '@dharma/db/errors';
 import { recordEvent } from '@dharma/db/queries/audit';
 import { acknowledgeAlert, alertsStatement, budgetsStatement, decisionsStatement, deleteDiscount, deletePrice, insertDecision, pricingStatements, saveBudget, saveDiscount, savePrice } from '@dharma/db/queries/costing';
 import { recommend } from '@dharma/costing/recommend';
-import { lifecycleStatement } from '@dharma/db/queries/lifecycle';
 import { readVersion } from '../../domain/blueprints/read-version';
-import { checkBudget, estimateGraph, pricingOf, projectedBurn } from '../../domain/costing/pricing';
+import { checkBudget, pricingOf, projectedBurn, type TPricing } from '../../domain/costing/pricing';
 import { cachedQuery, cachedRead, type TReadCtx } from '../../trpc/cached-read';
 import { permission, router } from '../../trpc/procedures';
 import { ZDiffInput, ZVersionInput } from '../blueprints/blueprints.schema';
@@ -44,16 +43,9 @@ export const costingReads = {
   diff: cachedRead({ resource: 'costing', action: 'read', input: ZDiffInput, output: ZCostDiff, tags: () => [costingTags.prices], ttlSeconds: 3600 }),
 };
 
-async function estimateOf(ctx: TReadCtx, input: { id: string; number: number }) {
-  const { version } = await readVersion(ctx, input);
-  return { version: input.number, ...(await estimateGraph(ctx, version.graph)) };
-}
-
-/** The project a blueprint belongs to (not found as the blueprint reads are). */
-async function projectOf(ctx: TReadCtx, id: string) {
-  const [rows] = await ctx.read((db) => [lifecycleStatement(db, { tenantId: ctx.tenant.id, id })]);
-  if (!rows[0]) throw new DomainError('NOT_FOUND', 'blueprint not found', 'id');
-  return rows[0].projectId;
+async function estimateOf(ctx: TReadCtx, input: { id: string; number: number }, known?: TPricing) {
+  const [{ version }, pricing] = await Promise.all([readVersion(ctx, input), known ?? pricingOf(ctx)]);
+  return { version: input.number, ...estimate(version.graph, pricing.books, pricing.discounts) };
 }
 
 const ZBurn = z.object({ projectName: z.string(), amount: z.number(), warnPercent: z.number(), alertPercent: z.number(), projected: z.number(), usePercent: z.number().nullable(), level: z.enum(['warn', 'alert']).nullable(), parts: z.array(z.object({ blueprintId: z.string(), name: z.string(), monthly: z.number() })) }).nullable();
@@ -69,7 +61,8 @@ const ZIdInput = z.object({ id: z.uuid({ error: 'must be a uuid' }) });
 export const costingRouter = router({
   estimate: cachedQuery(costingReads.estimate, (ctx, input) => estimateOf(ctx, input)),
   diff: cachedQuery(costingReads.diff, async (ctx, input) => {
-    const [before, after] = await Promise.all([estimateOf(ctx, { id: input.id, number: input.from }), estimateOf(ctx, { id: input.id, number: input.to })]);
+    const pricing = await pricingOf(ctx);
+    const [before, after] = await Promise.all([estimateOf(ctx, { id: input.id, number: input.from }, pricing), estimateOf(ctx, { id: input.id, number: input.to }, pricing)]);
     return { from: input.from, to: input.to, ...diffEstimates(before, after) };
   }),
 
@@ -78,8 +71,8 @@ export const costingRouter = router({
     .input(ZVersionInput)
     .output(ZBurn)
     .query(async ({ ctx, input }) => {
-      const [{ version }, projectId] = await Promise.all([readVersion(ctx, input), projectOf(ctx, input.id)]);
-      return toBurn(await projectedBurn(ctx, { projectId, blueprintId: input.id, graph: version.graph }));
+      const { version, projectId } = await readVersion(ctx, input);
+      return toBurn(await projectedBurn(ctx, { projectId, replace: { blueprintId: input.id, graph: version.graph } }));
     }),
 
   /** Checks a version against its project's budget and raises its alert once; what was raised, if anything. */
@@ -87,7 +80,7 @@ export const costingRouter = router({
     .input(ZVersionInput)
     .output(z.object({ raised: z.object({ id: z.string(), level: z.enum(['warn', 'alert']) }).nullable(), burn: ZBurn }))
     .mutation(async ({ ctx, input }) => {
-      const [{ version }, projectId] = await Promise.all([readVersion(ctx, input), projectOf(ctx, input.id)]);
+      const { version, projectId } = await readVersion(ctx, input);
       const { burn, raised } = await checkBudget(ctx, { projectId, blueprintId: input.id, version: input.number, graph: version.graph });
       return { raised, burn: toBurn(burn) };
     }),
@@ -196,8 +189,8 @@ export const costingRouter = router({
   budgets: permission('budget', 'read')
     .output(z.array(z.object({ projectId: z.string(), burn: ZBurn })))
     .query(async ({ ctx }) => {
-      const [rows] = await ctx.read((db) => [budgetsStatement(db, { tenantId: ctx.tenant.id })]);
-      return Promise.all(rows.map(async (b) => ({ projectId: b.projectId, burn: toBurn(await projectedBurn(ctx, { projectId: b.projectId, blueprintId: '', graph: { components: [], relations: [] } })) })));
+      const [[rows], pricing] = await Promise.all([ctx.read((db) => [budgetsStatement(db, { tenantId: ctx.tenant.id })]), pricingOf(ctx)]);
+      return Promise.all(rows.map(async (b) => ({ projectId: b.projectId, burn: toBurn(await projectedBurn(ctx, { projectId: b.projectId }, pricing)) })));
     }),
 
   saveBudget: permission('budget', 'manage')

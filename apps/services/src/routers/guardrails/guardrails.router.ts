@@ -74,9 +74,9 @@ export const guardrailsRouter = router({
     .output(ZEvaluation)
     .query(async ({ ctx, input }) => {
       assertCompiles(input.policy);
-      const { version, name } = await readVersion(ctx, input);
-      const cost = await costFactsOf(ctx, { blueprintId: input.id, graph: version.graph });
-      return { version: input.number, ...evaluate(version.graph, [{ ...input.policy, when: input.policy.when ?? undefined }], [], new Date(), { name, cost }) };
+      const read = await readVersion(ctx, input);
+      const { facts } = await costFactsOf(ctx, read, input.id);
+      return { version: input.number, ...evaluate(read.version.graph, [{ ...input.policy, when: input.policy.when ?? undefined }], [], new Date(), { name: read.name, cost: facts }) };
     }),
 
   /** A version against the tenant's library now (nothing recorded). */
