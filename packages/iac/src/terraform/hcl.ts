@@ -10,8 +10,10 @@ export type TRefName = (ref: Ref) => string;
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
+/** A quoted HCL string. `${` and `%{` are doubled so they stay text (a replacement function: in a replacement
+ * string `$$` would mean one `$`). */
 export function hclString(s: string): string {
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t').replace(/\$\{/g, '$${').replace(/%\{/g, '%%{')}"`;
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t').replace(/\$\{/g, () => '$${').replace(/%\{/g, '%%{')}"`;
 }
 
 const isScalar = (v: TValue): boolean => v === null || typeof v !== 'object' || v instanceof Ref || v instanceof Var || v instanceof Expr;
