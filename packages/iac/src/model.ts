@@ -72,3 +72,8 @@ export interface TGeneratedFile {
   path: string;
   content: string;
 }
+
+/** An object without its undefined entries: optional arguments are left out of the output, not written as null. */
+export function defined<V>(entries: Record<string, V | undefined>): Record<string, V> {
+  return Object.fromEntries(Object.entries(entries).filter((e): e is [string, V] => e[1] !== undefined));
+}

@@ -1,6 +1,6 @@
 import type { TBlueprintGraph, TComponent } from '@dharma/db/blueprint-graph';
 import { catalogEntry, resolveEntry } from '@dharma/catalog/catalog';
-import type { TGeneratedFile } from '../model';
+import { defined, type TGeneratedFile } from '../model';
 import type { TProp } from '../terraform/context';
 
 /**
@@ -59,7 +59,6 @@ const vpcRef = (x: TCtx): TJson | undefined => {
   x.referenced.add(v.id);
   return ref(logicalId(v.id));
 };
-const defined = (p: Record<string, TJson | undefined>): TProps => Object.fromEntries(Object.entries(p).filter((e): e is [string, TJson] => e[1] !== undefined));
 const roleArn = (x: TCtx, service: string, what: string): TJson => {
   const role = x.related('identity_role');
   if (role) {

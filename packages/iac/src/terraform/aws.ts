@@ -1,5 +1,5 @@
 import type { TKind } from '@dharma/catalog/catalog';
-import { Block, Expr, type TAttrs, type TValue } from '../model';
+import { Block, defined, Expr, type TAttrs, type TValue } from '../model';
 import type { TMapContext } from './context';
 import { hclString } from './hcl';
 
@@ -19,7 +19,6 @@ export interface TMapped {
 }
 export type TMapping = (ctx: TMapContext) => TMapped;
 
-const own = (ctx: TMapContext) => ctx.component.id.replace(/-/g, '_');
 /** Tags in key order: a tag block per tag (Auto Scaling) must not follow the order they were typed in. */
 const tagsOf = (ctx: TMapContext): TAttrs => Object.fromEntries(Object.entries({ Name: ctx.component.name, ...ctx.component.tags }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 const AZS = { type: 'aws_availability_zones', name: 'available', attrs: { state: 'available' } };
@@ -33,7 +32,6 @@ const sgIds = (ctx: TMapContext): TValue[] => {
   const sg = ctx.related('security_group');
   return sg ? [ctx.ref(sg, 'id')] : [];
 };
-const defined = (attrs: Record<string, TValue | undefined>): TAttrs => Object.fromEntries(Object.entries(attrs).filter((e): e is [string, TValue] => e[1] !== undefined));
 
 /** AWS resources per kind (hashicorp/aws 5.x argument names). */
 export const awsMappings: Record<TKind, TMapping> = {
@@ -94,20 +92,20 @@ export const awsMappings: Record<TKind, TMapping> = {
       health_check_type: 'ELB',
       mixed_instances_policy: new Block({
         launch_template: new Block({
-          launch_template_specification: new Block({ launch_template_id: new Expr(`aws_launch_template.${own(ctx)}.id`) }),
+          launch_template_specification: new Block({ launch_template_id: new Expr(`aws_launch_template.${ctx.own}.id`) }),
           override: new Block({ instance_type: ctx.prop('instanceType', 't3.micro') }),
         }),
       }),
       tag: Object.entries(tagsOf(ctx)).map(([key, value]) => new Block({ key, value, propagate_at_launch: true })),
     }),
     data: [{ type: 'aws_ami', name: 'al2023', attrs: { most_recent: true, owners: ['amazon'], filter: new Block({ name: 'name', values: ['al2023-ami-*-x86_64'] }) } }],
-    extras: [{ type: 'aws_launch_template', name: own(ctx), attrs: { name: ctx.component.name, image_id: new Expr('data.aws_ami.al2023.id'), instance_type: ctx.prop('instanceType', 't3.micro'), metadata_options: new Block({ http_tokens: 'required' }) } }],
+    extras: [{ type: 'aws_launch_template', name: ctx.own, attrs: { name: ctx.component.name, image_id: new Expr('data.aws_ami.al2023.id'), instance_type: ctx.prop('instanceType', 't3.micro'), metadata_options: new Block({ http_tokens: 'required' }) } }],
   }),
   container_cluster: (ctx) => ({ attrs: defined({ name: ctx.component.name, role_arn: new Expr(`"arn:aws:iam::\${data.aws_caller_identity.current.account_id}:role/eks-cluster"`), version: ctx.prop<string | undefined>('kubernetesVersion', undefined), vpc_config: new Block(defined({ subnet_ids: subnetIds(ctx), endpoint_public_access: false, endpoint_private_access: true })), tags: tagsOf(ctx) }), data: [{ type: 'aws_caller_identity', name: 'current', attrs: {} }] }),
   container_service: (ctx) => {
     const cluster = ctx.related('container_cluster');
-    return { attrs: defined({ name: ctx.component.name, cluster: cluster ? ctx.ref(cluster, 'id') : undefined, desired_count: ctx.prop('replicas', 1), launch_type: 'FARGATE', task_definition: new Expr(`aws_ecs_task_definition.${own(ctx)}.arn`), network_configuration: new Block(defined({ subnets: subnetIds(ctx), security_groups: sgIds(ctx), assign_public_ip: false })), tags: tagsOf(ctx) }),
-      extras: [{ type: 'aws_ecs_task_definition', name: own(ctx), attrs: { family: ctx.component.name, requires_compatibilities: ['FARGATE'], network_mode: 'awsvpc', cpu: '256', memory: '512', container_definitions: new Expr(`jsonencode([{ name = "app", image = ${hclString(ctx.prop('image', 'public.ecr.aws/nginx/nginx:stable'))}, essential = true }])`) } }] };
+    return { attrs: defined({ name: ctx.component.name, cluster: cluster ? ctx.ref(cluster, 'id') : undefined, desired_count: ctx.prop('replicas', 1), launch_type: 'FARGATE', task_definition: new Expr(`aws_ecs_task_definition.${ctx.own}.arn`), network_configuration: new Block(defined({ subnets: subnetIds(ctx), security_groups: sgIds(ctx), assign_public_ip: false })), tags: tagsOf(ctx) }),
+      extras: [{ type: 'aws_ecs_task_definition', name: ctx.own, attrs: { family: ctx.component.name, requires_compatibilities: ['FARGATE'], network_mode: 'awsvpc', cpu: '256', memory: '512', container_definitions: new Expr(`jsonencode([{ name = "app", image = ${hclString(ctx.prop('image', 'public.ecr.aws/nginx/nginx:stable'))}, essential = true }])`) } }] };
   },
   function: (ctx) => {
     const role = ctx.related('identity_role');
@@ -131,17 +129,17 @@ export const awsMappings: Record<TKind, TMapping> = {
         backup_retention_period: ctx.prop('backupRetentionDays', 7),
         username: 'dbadmin',
         password: ctx.secret('adminPassword', `Administrator password of ${ctx.component.name}`),
-        db_subnet_group_name: ctx.related('subnet') ? new Expr(`aws_db_subnet_group.${own(ctx)}.name`) : undefined,
+        db_subnet_group_name: ctx.related('subnet') ? new Expr(`aws_db_subnet_group.${ctx.own}.name`) : undefined,
         vpc_security_group_ids: sgIds(ctx),
         skip_final_snapshot: false,
         final_snapshot_identifier: `${ctx.component.name}-final`,
         tags: tagsOf(ctx),
       }),
-      extras: ctx.related('subnet') ? [{ type: 'aws_db_subnet_group', name: own(ctx), attrs: { name: ctx.component.name, subnet_ids: ctx.ref(ctx.related('subnet')!, 'id', true) } }] : [],
+      extras: ctx.related('subnet') ? [{ type: 'aws_db_subnet_group', name: ctx.own, attrs: { name: ctx.component.name, subnet_ids: ctx.ref(ctx.related('subnet')!, 'id', true) } }] : [],
     };
   },
-  cache: (ctx) => ({ attrs: defined({ replication_group_id: ctx.component.name.slice(0, 40), description: ctx.component.name, engine: ctx.prop('engine', 'redis'), node_type: ctx.prop('nodeType', 'cache.t4g.small'), num_cache_clusters: 1 + ctx.prop('replicas', 0), automatic_failover_enabled: ctx.prop('replicas', 0) > 0, transit_encryption_enabled: ctx.prop('transitEncryption', true), at_rest_encryption_enabled: true, subnet_group_name: ctx.related('subnet') ? new Expr(`aws_elasticache_subnet_group.${own(ctx)}.name`) : undefined, tags: tagsOf(ctx) }),
-    extras: ctx.related('subnet') ? [{ type: 'aws_elasticache_subnet_group', name: own(ctx), attrs: { name: ctx.component.name, subnet_ids: ctx.ref(ctx.related('subnet')!, 'id', true) } }] : [],
+  cache: (ctx) => ({ attrs: defined({ replication_group_id: ctx.component.name.slice(0, 40), description: ctx.component.name, engine: ctx.prop('engine', 'redis'), node_type: ctx.prop('nodeType', 'cache.t4g.small'), num_cache_clusters: 1 + ctx.prop('replicas', 0), automatic_failover_enabled: ctx.prop('replicas', 0) > 0, transit_encryption_enabled: ctx.prop('transitEncryption', true), at_rest_encryption_enabled: true, subnet_group_name: ctx.related('subnet') ? new Expr(`aws_elasticache_subnet_group.${ctx.own}.name`) : undefined, tags: tagsOf(ctx) }),
+    extras: ctx.related('subnet') ? [{ type: 'aws_elasticache_subnet_group', name: ctx.own, attrs: { name: ctx.component.name, subnet_ids: ctx.ref(ctx.related('subnet')!, 'id', true) } }] : [],
   }),
   object_storage: (ctx) => ({ attrs: { bucket: ctx.component.name, force_destroy: false, tags: tagsOf(ctx) } }),
   file_storage: (ctx) => ({ attrs: { creation_token: ctx.component.name, encrypted: ctx.prop('encrypted', true), performance_mode: 'generalPurpose', tags: tagsOf(ctx) } }),

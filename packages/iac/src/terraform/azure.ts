@@ -9,7 +9,6 @@ import type { TMapping, TSupporting } from './aws';
  */
 const rg = { resource_group_name: new Expr('azurerm_resource_group.main.name') };
 const placed = (ctx: TMapContext): TAttrs => ({ name: ctx.component.name, ...rg, location: ctx.component.region === 'global' ? new Expr('azurerm_resource_group.main.location') : ctx.component.region });
-const own = (ctx: TMapContext) => ctx.component.id.replace(/-/g, '_');
 const tags = (ctx: TMapContext): TAttrs => ({ ...ctx.component.tags });
 /** Storage account names: 3-24 lowercase letters and digits. */
 const storageName = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 24).padEnd(3, '0');
@@ -30,13 +29,13 @@ export const azureMappings: Record<TKind, TMapping> = {
       ...placed(ctx),
       size: ctx.prop('vmSize', 'Standard_B2s'),
       admin_username: 'azureuser',
-      network_interface_ids: [new Expr(`azurerm_network_interface.${own(ctx)}.id`)],
+      network_interface_ids: [new Expr(`azurerm_network_interface.${ctx.own}.id`)],
       admin_ssh_key: new Block({ username: 'azureuser', public_key: ctx.secret('sshPublicKey', `SSH public key for ${ctx.component.name}`) }),
       os_disk: new Block({ caching: 'ReadWrite', storage_account_type: 'Premium_LRS', disk_size_gb: ctx.prop('diskGb', 30) }),
       source_image_reference: new Block({ publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' }),
       tags: tags(ctx),
     },
-    extras: [{ type: 'azurerm_network_interface', name: own(ctx), attrs: { ...placed(ctx), name: `${ctx.component.name}-nic`, ip_configuration: new Block({ name: 'internal', private_ip_address_allocation: 'Dynamic', subnet_id: ctx.related('subnet') ? ctx.ref(ctx.related('subnet')!, 'id') : null }) } }],
+    extras: [{ type: 'azurerm_network_interface', name: ctx.own, attrs: { ...placed(ctx), name: `${ctx.component.name}-nic`, ip_configuration: new Block({ name: 'internal', private_ip_address_allocation: 'Dynamic', subnet_id: ctx.related('subnet') ? ctx.ref(ctx.related('subnet')!, 'id') : null }) } }],
   }),
   autoscaling_group: (ctx) => ({
     attrs: {

@@ -16,6 +16,8 @@ export interface TMapContext {
   secret: (property: string, description: string) => Var;
   /** The component's property, or the fallback (the catalog's default). */
   prop: TProp;
+  /** The component's own resource name, for the supporting resources it adds (`localName` of its id). */
+  own: string;
   /** Components referenced through `ref`, so the writer does not also list them in depends_on. */
   referenced: Set<string>;
 }
@@ -27,6 +29,7 @@ export interface TProp {
   <T>(name: string, fallback: T): T;
 }
 
+/** A component's resource name in HCL (`app-subnets` -> `app_subnets`; an id starting with a digit gets `c_`). */
 export function localName(componentId: string): string {
   const name = componentId.replace(/-/g, '_');
   return /^[a-z_]/.test(name) ? name : `c_${name}`;
@@ -44,6 +47,7 @@ export function createContext(graph: TBlueprintGraph, component: TComponent, var
   const referenced = new Set<string>();
   return {
     component,
+    own: localName(component.id),
     referenced,
     related: (kind) => neighbours.find((n) => n.kind === kind),
     ref: (target, attr, all = false) => {

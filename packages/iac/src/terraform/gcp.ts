@@ -1,11 +1,10 @@
 import type { TKind } from '@dharma/catalog/catalog';
-import { Block, Expr, type TAttrs } from '../model';
+import { Block, defined, Expr, type TAttrs } from '../model';
 import { gcpLabels, type TMapContext } from './context';
 import type { TMapping, TSupporting } from './aws';
 
 /** GCP resources per kind (hashicorp/google 6.x). GCP names: lowercase letters, digits and `-`, at most 63. */
 const gcpName = (ctx: TMapContext) => ctx.component.name.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^[^a-z]+/, '').slice(0, 63) || 'resource';
-const own = (ctx: TMapContext) => ctx.component.id.replace(/-/g, '_');
 const labels = (ctx: TMapContext): TAttrs => gcpLabels(ctx.component.tags);
 const regional = (ctx: TMapContext): TAttrs => (ctx.component.region === 'global' ? {} : { region: ctx.component.region });
 const network = (ctx: TMapContext) => {
@@ -16,7 +15,6 @@ const subnetwork = (ctx: TMapContext) => {
   const subnet = ctx.related('subnet');
   return subnet ? ctx.ref(subnet, 'id') : undefined;
 };
-const defined = (attrs: Record<string, TAttrs[string] | undefined>): TAttrs => Object.fromEntries(Object.entries(attrs).filter((e): e is [string, TAttrs[string]] => e[1] !== undefined));
 
 export const gcpMappings: Record<TKind, TMapping> = {
   vpc: (ctx) => ({ attrs: { name: gcpName(ctx), auto_create_subnetworks: ctx.prop('autoCreateSubnetworks', false) } }),
@@ -29,18 +27,18 @@ export const gcpMappings: Record<TKind, TMapping> = {
     return { attrs: defined({ name: gcpName(ctx), network: network(ctx) ?? 'default', direction: 'INGRESS', source_ranges: [...new Set(rules.map((r) => r.cidr ?? '10.0.0.0/8'))], allow: rules.map((r) => new Block({ protocol: r.protocol ?? 'tcp', ports: [String(r.port ?? 443)] })) }) };
   },
   load_balancer: (ctx) => ({
-    attrs: { name: gcpName(ctx), target: new Expr(`google_compute_target_https_proxy.${own(ctx)}.id`), port_range: '443', load_balancing_scheme: 'EXTERNAL_MANAGED', labels: labels(ctx) },
+    attrs: { name: gcpName(ctx), target: new Expr(`google_compute_target_https_proxy.${ctx.own}.id`), port_range: '443', load_balancing_scheme: 'EXTERNAL_MANAGED', labels: labels(ctx) },
     extras: <TSupporting[]>[
-      { type: 'google_compute_health_check', name: own(ctx), attrs: { name: `${gcpName(ctx)}-hc`.slice(0, 63), https_health_check: new Block({ port: 443, request_path: ctx.prop('healthCheckPath', '/') }) } },
-      { type: 'google_compute_backend_service', name: own(ctx), attrs: { name: `${gcpName(ctx)}-backend`.slice(0, 63), protocol: 'HTTPS', load_balancing_scheme: 'EXTERNAL_MANAGED', health_checks: [new Expr(`google_compute_health_check.${own(ctx)}.id`)] } },
-      { type: 'google_compute_url_map', name: own(ctx), attrs: { name: `${gcpName(ctx)}-urls`.slice(0, 63), default_service: new Expr(`google_compute_backend_service.${own(ctx)}.id`) } },
-      { type: 'google_compute_managed_ssl_certificate', name: own(ctx), attrs: { name: `${gcpName(ctx)}-cert`.slice(0, 63), managed: new Block({ domains: [`${gcpName(ctx)}.example.com`] }) } },
-      { type: 'google_compute_target_https_proxy', name: own(ctx), attrs: { name: `${gcpName(ctx)}-proxy`.slice(0, 63), url_map: new Expr(`google_compute_url_map.${own(ctx)}.id`), ssl_certificates: [new Expr(`google_compute_managed_ssl_certificate.${own(ctx)}.id`)] } },
+      { type: 'google_compute_health_check', name: ctx.own, attrs: { name: `${gcpName(ctx)}-hc`.slice(0, 63), https_health_check: new Block({ port: 443, request_path: ctx.prop('healthCheckPath', '/') }) } },
+      { type: 'google_compute_backend_service', name: ctx.own, attrs: { name: `${gcpName(ctx)}-backend`.slice(0, 63), protocol: 'HTTPS', load_balancing_scheme: 'EXTERNAL_MANAGED', health_checks: [new Expr(`google_compute_health_check.${ctx.own}.id`)] } },
+      { type: 'google_compute_url_map', name: ctx.own, attrs: { name: `${gcpName(ctx)}-urls`.slice(0, 63), default_service: new Expr(`google_compute_backend_service.${ctx.own}.id`) } },
+      { type: 'google_compute_managed_ssl_certificate', name: ctx.own, attrs: { name: `${gcpName(ctx)}-cert`.slice(0, 63), managed: new Block({ domains: [`${gcpName(ctx)}.example.com`] }) } },
+      { type: 'google_compute_target_https_proxy', name: ctx.own, attrs: { name: `${gcpName(ctx)}-proxy`.slice(0, 63), url_map: new Expr(`google_compute_url_map.${ctx.own}.id`), ssl_certificates: [new Expr(`google_compute_managed_ssl_certificate.${ctx.own}.id`)] } },
     ],
   }),
   vm: (ctx) => ({ attrs: defined({ name: gcpName(ctx), machine_type: ctx.prop('machineType', 'e2-standard-2'), zone: `${ctx.component.region}-a`, boot_disk: new Block({ initialize_params: new Block({ image: ctx.prop('image', 'debian-cloud/debian-12'), size: ctx.prop('diskGb', 30) }) }), network_interface: new Block(defined({ subnetwork: subnetwork(ctx) })), shielded_instance_config: new Block({ enable_secure_boot: true }), labels: labels(ctx) }) }),
-  autoscaling_group: (ctx) => ({ attrs: { name: gcpName(ctx), ...regional(ctx), base_instance_name: gcpName(ctx).slice(0, 50), target_size: ctx.prop('desired', ctx.prop('min', 1)), version: new Block({ instance_template: new Expr(`google_compute_instance_template.${own(ctx)}.id`) }) },
-    extras: [{ type: 'google_compute_instance_template', name: own(ctx), attrs: defined({ name_prefix: `${gcpName(ctx).slice(0, 30)}-`, machine_type: ctx.prop('machineType', 'e2-standard-2'), disk: new Block({ source_image: 'debian-cloud/debian-12', boot: true }), network_interface: new Block(defined({ subnetwork: subnetwork(ctx) })), labels: labels(ctx) }) }],
+  autoscaling_group: (ctx) => ({ attrs: { name: gcpName(ctx), ...regional(ctx), base_instance_name: gcpName(ctx).slice(0, 50), target_size: ctx.prop('desired', ctx.prop('min', 1)), version: new Block({ instance_template: new Expr(`google_compute_instance_template.${ctx.own}.id`) }) },
+    extras: [{ type: 'google_compute_instance_template', name: ctx.own, attrs: defined({ name_prefix: `${gcpName(ctx).slice(0, 30)}-`, machine_type: ctx.prop('machineType', 'e2-standard-2'), disk: new Block({ source_image: 'debian-cloud/debian-12', boot: true }), network_interface: new Block(defined({ subnetwork: subnetwork(ctx) })), labels: labels(ctx) }) }],
   }),
   container_cluster: (ctx) => ({
     attrs: defined({
@@ -83,8 +81,8 @@ export const gcpMappings: Record<TKind, TMapping> = {
   stream: (ctx) => ({ attrs: { name: gcpName(ctx), message_retention_duration: `${ctx.prop('retentionHours', 24) * 3600}s`, labels: labels(ctx) } }),
   dns_zone: (ctx) => ({ attrs: { name: gcpName(ctx), dns_name: ctx.prop('dnsName', 'example.com.').replace(/\.?$/, '.'), visibility: ctx.prop('private', false) ? 'private' : 'public', labels: labels(ctx) } }),
   cdn: (ctx) => ({
-    attrs: { name: gcpName(ctx), bucket_name: new Expr(`google_storage_bucket.${own(ctx)}_origin.name`), enable_cdn: true },
-    extras: [{ type: 'google_storage_bucket', name: `${own(ctx)}_origin`, attrs: { name: `${gcpName(ctx)}-origin`.slice(0, 63), location: 'EU', uniform_bucket_level_access: true } }],
+    attrs: { name: gcpName(ctx), bucket_name: new Expr(`google_storage_bucket.${ctx.own}_origin.name`), enable_cdn: true },
+    extras: [{ type: 'google_storage_bucket', name: `${ctx.own}_origin`, attrs: { name: `${gcpName(ctx)}-origin`.slice(0, 63), location: 'EU', uniform_bucket_level_access: true } }],
   }),
   api_gateway: (ctx) => ({ attrs: { api_id: gcpName(ctx), labels: labels(ctx) } }),
   key_vault: (ctx) => ({ attrs: { name: gcpName(ctx), location: ctx.component.region } }),
