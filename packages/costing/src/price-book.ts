@@ -96,3 +96,24 @@ export const PUBLIC_PRICE_BOOK: TPriceBook = {
     ]),
   ],
 };
+
+/** A tenant's own prices and discounts, as stored (the price a number, an empty prefix meaning the whole cloud). */
+export interface TTenantPrices {
+  prices: readonly { cloud: string; region: string; sku: string; unit: string; price: number; effective: string; source: string }[];
+  discounts: readonly { cloud: string; skuPrefix: string; percent: number }[];
+}
+
+/**
+ * The books and discounts a tenant's estimates use: the public book, its own prices over it (a later book wins for the
+ * same cloud, region and SKU), its discounts. One rule for the services and the designer in the browser.
+ */
+export function tenantPricing(own: TTenantPrices, label = 'tenant') {
+  const book: TPriceBook = {
+    version: `${label}-prices`,
+    prices: own.prices.map((p) => ({ cloud: p.cloud as TPrice['cloud'], region: p.region, sku: p.sku, unit: p.unit as TUnit, price: p.price, effective: p.effective, source: p.source || 'tenant price' })),
+  };
+  return {
+    books: book.prices.length ? [PUBLIC_PRICE_BOOK, book] : [PUBLIC_PRICE_BOOK],
+    discounts: own.discounts.map((d) => ({ cloud: d.cloud as TPrice['cloud'], ...(d.skuPrefix ? { skuPrefix: d.skuPrefix } : {}), percent: d.percent })),
+  };
+}

@@ -61,3 +61,11 @@ export function inlineValue(value: unknown): string {
 export function summariseRecord(record: Record<string, unknown> | undefined): string[] {
   return Object.entries(record ?? {}).map(([k, v]) => `${k}=${inlineValue(v)}`);
 }
+
+const usdFmt = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+const usdWholeFmt = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+const unitPriceFmt = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 6 });
+/** "$1,012.91"; `whole` rounds to dollars ("$110", for badges). */
+export const formatUsd = (n: number, { whole = false } = {}) => (whole ? usdWholeFmt : usdFmt).format(n);
+/** A unit price keeps its precision: an hour of a small instance is a fraction of a cent ("$0.0252"). */
+export const formatUnitPrice = (n: number) => `$${unitPriceFmt.format(n)}`;

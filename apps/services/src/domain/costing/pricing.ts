@@ -1,6 +1,6 @@
 import { budgetLevel, type TBudget } from '@dharma/costing/budget';
 import { estimate, type TDiscount } from '@dharma/costing/estimate';
-import { PUBLIC_PRICE_BOOK, type TPriceBook } from '@dharma/costing/price-book';
+import { tenantPricing, type TPriceBook } from '@dharma/costing/price-book';
 import type { TBlueprintGraph } from '@dharma/db/blueprint-graph';
 import { budgetOfProjectStatement, insertBudgetAlert, pricingStatements, projectDesignsStatement, type TProjectDesign } from '@dharma/db/queries/costing';
 import type { TReadCtx } from '../../trpc/cached-read';
@@ -13,11 +13,7 @@ export interface TPricing {
 /** What a tenant's estimates are priced with: the public book, its own prices over it, its discounts. */
 export async function pricingOf(ctx: Pick<TReadCtx, 'read' | 'tenant'>): Promise<TPricing> {
   const [prices, discounts] = await ctx.read((db) => pricingStatements(db, { tenantId: ctx.tenant.id }));
-  const own: TPriceBook = {
-    version: `${ctx.tenant.slug}-prices`,
-    prices: prices.map((p) => ({ cloud: p.cloud, region: p.region, sku: p.sku, unit: p.unit, price: Number(p.price), effective: p.effective, source: p.source || 'tenant price' })),
-  };
-  return { books: own.prices.length ? [PUBLIC_PRICE_BOOK, own] : [PUBLIC_PRICE_BOOK], discounts: discounts.map((d) => ({ cloud: d.cloud, skuPrefix: d.skuPrefix || undefined, percent: Number(d.percent) })) };
+  return tenantPricing({ prices: prices.map((p) => ({ ...p, price: Number(p.price) })), discounts: discounts.map((d) => ({ ...d, percent: Number(d.percent) })) }, ctx.tenant.slug);
 }
 
 /**

@@ -5,10 +5,8 @@ import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis
 import { useTRPC } from '../../lib/trpc/client';
 import { ErrorState, SkeletonBlock } from '../ui/states';
 import { Recommendations } from './recommendations';
+import { formatUsd, formatUnitPrice } from '../../lib/format';
 
-const usd = (n: number) => n.toLocaleString('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
-/** Unit prices keep their precision (an hour of a small instance is a fraction of a cent). */
-const unitUsd = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 6 })}`;
 const STATUS_BADGE = { priced: 'badge-ok', partial: 'badge-review', free: 'badge-draft', unpriced: 'badge-bad' } as const;
 
 /**
@@ -29,14 +27,14 @@ export function CostPanel({ blueprintId, versions, current, editable }: { bluepr
   return (
     <div className="stack card-body">
       <div className="stats">
-        <div className="stat"><div className="stat-label">Monthly</div><div className="stat-value" data-testid="cost-monthly">{usd(e.monthly)}</div></div>
-        <div className="stat"><div className="stat-label">Hourly</div><div className="stat-value">{usd(e.hourly)}</div></div>
-        <div className="stat"><div className="stat-label">Yearly</div><div className="stat-value">{usd(e.yearly)}</div></div>
+        <div className="stat"><div className="stat-label">Monthly</div><div className="stat-value" data-testid="cost-monthly">{formatUsd(e.monthly)}</div></div>
+        <div className="stat"><div className="stat-label">Hourly</div><div className="stat-value">{formatUsd(e.hourly)}</div></div>
+        <div className="stat"><div className="stat-label">Yearly</div><div className="stat-value">{formatUsd(e.yearly)}</div></div>
         <div className="stat"><div className="stat-label">Priced</div><div className="stat-value" data-testid="cost-coverage">{e.coverage.priced + e.coverage.partial + e.coverage.free} / {e.coverage.total}</div></div>
       </div>
       {budget.data && (
         <div className={`alert ${budget.data.level === 'alert' ? 'alert-error' : budget.data.level === 'warn' ? 'alert-warning' : 'alert-info'}`} data-testid="cost-budget">
-          Project {budget.data.projectName}: {usd(budget.data.projected)} a month with this version, of a {usd(budget.data.amount)} budget ({budget.data.usePercent ?? '—'}%)
+          Project {budget.data.projectName}: {formatUsd(budget.data.projected)} a month with this version, of a {formatUsd(budget.data.amount)} budget ({budget.data.usePercent ?? '—'}%)
           {budget.data.level === 'alert' ? ': past the budget, so this version cannot be approved.' : budget.data.level === 'warn' ? `: past the ${budget.data.warnPercent}% warning.` : '.'}
         </div>
       )}
@@ -54,7 +52,7 @@ export function CostPanel({ blueprintId, versions, current, editable }: { bluepr
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="category" />
                 <YAxis />
-                <Tooltip formatter={(v) => usd(Number(v))} />
+                <Tooltip formatter={(v) => formatUsd(Number(v))} />
                 <Bar dataKey="monthly" fill="#2563eb" isAnimationActive={false} />
               </BarChart>
             </ResponsiveContainer>
@@ -70,14 +68,14 @@ export function CostPanel({ blueprintId, versions, current, editable }: { bluepr
           </h3>
           {diff.data && (
             <>
-              <div data-testid="cost-change">{diff.data.change === 0 ? 'No change' : `${diff.data.change > 0 ? '+' : ''}${usd(diff.data.change)} a month`} ({usd(diff.data.monthlyBefore)} → {usd(diff.data.monthlyAfter)})</div>
+              <div data-testid="cost-change">{diff.data.change === 0 ? 'No change' : `${diff.data.change > 0 ? '+' : ''}${formatUsd(diff.data.change)} a month`} ({formatUsd(diff.data.monthlyBefore)} → {formatUsd(diff.data.monthlyAfter)})</div>
               <div className="chart-box">
                 <ResponsiveContainer width="100%" height={170}>
                   <BarChart data={diff.data.components} layout="vertical">
                     <CartesianGrid strokeDasharray="3 3" />
                     <XAxis type="number" />
                     <YAxis type="category" dataKey="componentId" width={110} />
-                    <Tooltip formatter={(v) => usd(Number(v))} />
+                    <Tooltip formatter={(v) => formatUsd(Number(v))} />
                     <Bar dataKey="change" isAnimationActive={false}>
                       {diff.data.components.map((c) => <Cell key={c.componentId} fill={c.change > 0 ? '#dc2626' : '#16a34a'} />)}
                     </Bar>
@@ -104,10 +102,10 @@ export function CostPanel({ blueprintId, versions, current, editable }: { bluepr
                 <td className="mono small">{c.componentId}<br /><span className="faint">{c.kind} · {c.region}</span></td>
                 <td><span className={`badge ${STATUS_BADGE[c.status]}`}>{c.status}</span></td>
                 <td className="small">
-                  {c.lines.map((l) => <div key={l.sku}>{l.description}: {l.quantity.toLocaleString()} {l.unit} × {unitUsd(l.unitPrice)} = {usd(l.monthly)}</div>)}
+                  {c.lines.map((l) => <div key={l.sku}>{l.description}: {l.quantity.toLocaleString()} {l.unit} × {formatUnitPrice(l.unitPrice)} = {formatUsd(l.monthly)}</div>)}
                   {c.notes.map((n) => <div key={n} className="muted">{n}</div>)}
                 </td>
-                <td className="num">{usd(c.monthly)}</td>
+                <td className="num">{formatUsd(c.monthly)}</td>
               </tr>
             ))}
           </tbody>

@@ -6,8 +6,8 @@ import { can } from '../../lib/roles';
 import { useTRPC } from '../../lib/trpc/client';
 import { useSessionUser } from '../shell/session-context';
 import { ErrorState, MutationError, SkeletonRows } from '../ui/states';
+import { formatUsd } from '../../lib/format';
 
-const usd = (n: number) => n.toLocaleString('en-US', { style: 'currency', currency: 'USD' });
 const today = () => new Date().toISOString().slice(0, 10);
 
 /**
@@ -60,7 +60,7 @@ export function CostSettings() {
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="project" />
                 <YAxis />
-                <Tooltip formatter={(v) => usd(Number(v))} />
+                <Tooltip formatter={(v) => formatUsd(Number(v))} />
                 <Legend />
                 <Bar dataKey="projected" name="designs (monthly)" fill="#2563eb" isAnimationActive={false} />
                 <Bar dataKey="budget" name="budget" fill="#94a3b8" isAnimationActive={false} />
@@ -77,8 +77,8 @@ export function CostSettings() {
             {(budgets.data ?? []).filter((b) => b.burn).map((b) => (
               <tr key={b.projectId} data-testid="budget" data-project={b.burn!.projectName}>
                 <td>{b.burn!.projectName}</td>
-                <td className="num">{usd(b.burn!.amount)}</td>
-                <td className="num">{usd(b.burn!.projected)}</td>
+                <td className="num">{formatUsd(b.burn!.amount)}</td>
+                <td className="num">{formatUsd(b.burn!.projected)}</td>
                 <td className="num" data-testid="budget-use">{b.burn!.usePercent === null ? '—' : `${b.burn!.usePercent}%`}</td>
                 <td>{b.burn!.level ?? 'within'}</td>
               </tr>
@@ -112,7 +112,7 @@ export function CostSettings() {
                   <td>{a.projectName}</td>
                   <td>{a.blueprintName} v{a.version}</td>
                   <td><span className={`badge ${a.level === 'alert' ? 'badge-bad' : 'badge-review'}`}>{a.level}</span></td>
-                  <td className="num">{usd(a.projected)} / {usd(a.amount)}</td>
+                  <td className="num">{formatUsd(a.projected)} / {formatUsd(a.amount)}</td>
                   <td>{a.acknowledgedAt ? <span className="muted small">acknowledged</span> : manageBudgets && <button type="button" className="btn btn-sm" onClick={() => ack.mutate({ id: a.id })}>Acknowledge</button>}</td>
                 </tr>
               ))}

@@ -4,8 +4,8 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useTRPC } from '../../lib/trpc/client';
 import { MutationError } from '../ui/states';
+import { formatUsd } from '../../lib/format';
 
-const usd = (n: number) => n.toLocaleString('en-US', { style: 'currency', currency: 'USD' });
 
 /**
  * Savings advice for the current version: accepting saves the recommended change as the next version (and records
@@ -43,7 +43,7 @@ export function Recommendations({ blueprintId, version, editable }: { blueprintI
           <div className="row">
             <strong>{r.title}</strong>
             <span className="spacer" />
-            <span className="badge badge-ok" data-testid="recommendation-savings">saves {usd(r.monthlySavings)}/mo</span>
+            <span className="badge badge-ok" data-testid="recommendation-savings">saves {formatUsd(r.monthlySavings)}/mo</span>
           </div>
           <div className="muted small">{r.why}</div>
           {editable && (
@@ -69,7 +69,7 @@ export function Recommendations({ blueprintId, version, editable }: { blueprintI
                 <td className="mono">{d.key}</td>
                 <td>{d.decision}{d.version ? ` as v${d.version}` : ''}</td>
                 <td>{d.reason}</td>
-                <td className="num">{usd(d.monthlySavings)}/mo</td>
+                <td className="num">{formatUsd(d.monthlySavings)}/mo</td>
               </tr>
             ))}
           </tbody>

@@ -7,7 +7,7 @@ import { memo, useCallback, useEffect, useMemo, useReducer, useState } from 'rea
 import { CATALOG, catalogEntry, REGIONS, resolveEntry } from '@dharma/catalog/catalog';
 import { validateGraph, type TFinding } from '@dharma/catalog/validate';
 import { estimate } from '@dharma/costing/estimate';
-import { PUBLIC_PRICE_BOOK } from '@dharma/costing/price-book';
+import { tenantPricing } from '@dharma/costing/price-book';
 import { evaluate } from '@dharma/guardrails/evaluate';
 import type { TPolicy } from '@dharma/guardrails/policy';
 import { RELATION_TYPES, ZBlueprintGraph, type TBlueprintGraph, type TComponent } from '@dharma/db/blueprint-graph';
@@ -16,8 +16,8 @@ import { designerReducer, freshId } from '../../lib/designer-state';
 import { useTRPC } from '../../lib/trpc/client';
 import { MutationError } from '../ui/states';
 import { PropertyForm } from './property-form';
+import { formatUsd } from '../../lib/format';
 
-const usd = (n: number) => n.toLocaleString('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
 type TBadges = { errors: number; warnings: number; guardrails: number; monthly: number | null };
 type TNodeData = { component: TComponent; label: string; badges: TBadges };
 
@@ -33,7 +33,7 @@ const ComponentNode = memo(function ComponentNode({ data, selected }: NodeProps<
         {badges.errors > 0 && <span className="badge badge-bad" data-testid="node-errors">{badges.errors} error{badges.errors === 1 ? '' : 's'}</span>}
         {badges.warnings > 0 && <span className="badge badge-review">{badges.warnings} warning{badges.warnings === 1 ? '' : 's'}</span>}
         {badges.guardrails > 0 && <span className="badge badge-bad" data-testid="node-guardrails">{badges.guardrails} guardrail</span>}
-        {badges.monthly !== null && <span className="badge badge-draft" data-testid="node-cost">{usd(badges.monthly)}/mo</span>}
+        {badges.monthly !== null && <span className="badge badge-draft" data-testid="node-cost">{formatUsd(badges.monthly, { whole: true })}/mo</span>}
       </div>
       <Handle type="source" position={Position.Bottom} />
     </div>
@@ -84,8 +84,8 @@ function DesignerCanvas({ blueprint }: { blueprint: TBlueprintDetail }) {
     const parsed = ZBlueprintGraph.safeParse(graph);
     const validation = validateGraph(graph);
     const policies = (library.data ?? []) as unknown as TPolicy[];
-    const own = pricing.data ? { version: 'tenant', prices: pricing.data.prices.map((p) => ({ ...p, cloud: p.cloud as 'aws', unit: p.unit as 'hour' })) } : null;
-    const cost = estimate(graph, own ? [PUBLIC_PRICE_BOOK, own] : [PUBLIC_PRICE_BOOK], (pricing.data?.discounts ?? []).map((d) => ({ cloud: d.cloud as 'aws', skuPrefix: d.skuPrefix || undefined, percent: d.percent })));
+    const { books, discounts } = tenantPricing(pricing.data ?? { prices: [], discounts: [] });
+    const cost = estimate(graph, books, discounts);
     // The project's budget as the services last saw it: its total with the saved version, moved by this design's change.
     const budget = burn.data && saved.data ? { amount: burn.data.amount, projected: burn.data.projected - savedMonthly + cost.monthly } : undefined;
     const facts = { components: Object.fromEntries(cost.components.map((c) => [c.componentId, c.monthly])), monthly: cost.monthly, byCategory: cost.byCategory, ...(budget ? { budget } : {}) };
@@ -186,7 +186,7 @@ function DesignerCanvas({ blueprint }: { blueprint: TBlueprintDetail }) {
           <span className="spacer" />
           <span className={`badge ${live.validation.errors ? 'badge-bad' : 'badge-ok'}`} data-testid="designer-validation">{live.validation.errors} errors · {live.validation.warnings} warnings</span>
           {live.guardrails && <span className={`badge ${live.guardrails.blocking ? 'badge-bad' : 'badge-ok'}`} data-testid="designer-guardrails">guardrails {live.guardrails.score} · {live.guardrails.blocking} blocking</span>}
-          <span className="badge badge-draft" data-testid="designer-cost">{usd(live.cost.monthly)}/mo{live.cost.coverage.missing.length ? ` (${live.cost.coverage.missing.length} not priced)` : ''}</span>
+          <span className="badge badge-draft" data-testid="designer-cost">{formatUsd(live.cost.monthly, { whole: true })}/mo{live.cost.coverage.missing.length ? ` (${live.cost.coverage.missing.length} not priced)` : ''}</span>
         </div>
         <div
           className="designer-flow"

@@ -6,8 +6,8 @@ import type { TFinding } from '@dharma/catalog/validate';
 import type { TComponentEstimate } from '@dharma/costing/estimate';
 import type { TGuardrailFinding } from '@dharma/guardrails/evaluate';
 import type { TComponent } from '@dharma/db/blueprint-graph';
+import { formatUsd } from '../../lib/format';
 
-const usd = (n: number) => n.toLocaleString('en-US', { style: 'currency', currency: 'USD' });
 
 /** One property's input, by its spec's type; a value it cannot read stays as typed and is reported by validation. */
 function PropertyInput({ spec, value, onChange }: { spec: TPropSpec; value: unknown; onChange: (v: unknown) => void }) {
@@ -118,7 +118,7 @@ export function PropertyForm({ component: c, properties, findings, guardrails, c
       )}
       {cost && (
         <div className="small" data-testid="inspector-cost">
-          <strong>Cost</strong> {cost.status === 'priced' || cost.status === 'partial' ? `${usd(cost.monthly)} a month` : cost.status}
+          <strong>Cost</strong> {cost.status === 'priced' || cost.status === 'partial' ? `${formatUsd(cost.monthly)} a month` : cost.status}
           {cost.notes.map((n) => <div key={n} className="muted">{n}</div>)}
         </div>
       )}
