@@ -53,11 +53,18 @@ function componentView(c: TComponent) {
 
 const envOf = (c: { tags: Record<string, string> }) => (c.tags.Environment ?? c.tags.environment ?? '').toLowerCase();
 
-/** Compiled policies, kept per expression: a tenant's library is compiled once per process, not per evaluation. */
+/**
+ * Compiled policies, kept per expression: a tenant's library is compiled once per process, not per evaluation. Bounded
+ * (the oldest dropped first), since a policy under test compiles any expression someone types.
+ */
 const compiled = new Map<string, TCompiled>();
+const MAX_COMPILED = 2000;
 function compiledOf(source: string, field: 'expression' | 'when'): TCompiled {
   let fn = compiled.get(source);
-  if (!fn) compiled.set(source, (fn = compileExpression(source, field)));
+  if (!fn) {
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+    compiled.set(source, (fn = compileExpression(source, field)));
+  }
   return fn;
 }
 
