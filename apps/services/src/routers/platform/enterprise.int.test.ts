@@ -39,9 +39,9 @@ async function enterpriseTenant(label: string) {
 
 /** Where a tenant's rows are: `<schema>.<table>` → count, over public and every tenant schema, zeros left out. */
 async function whereRowsLive(tenantId: string): Promise<Record<string, number>> {
+  const tables = await tenantTables();
   return asOwner(async (db) => {
     const schemas = (await db.execute<{ nspname: string }>(sql`select nspname from pg_namespace where nspname = 'public' or nspname like 'tenant\_%'`)).map((r) => r.nspname);
-    const tables = (await db.execute<{ t: string }>(sql`select unnest(tenant_schema_tables()) as t`)).map((r) => r.t);
     const found: Record<string, number> = {};
     for (const schema of schemas) {
       for (const table of tables) {
